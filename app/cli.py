@@ -1,0 +1,110 @@
+"""The `policy-archive` command: ingest, check and serve."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from app.config import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, with --data-dir taking precedence."""
+    if getattr(args, "data_dir", None):
+        os.environ["POLICY_ARCHIVE_DATA"] = str(args.data_dir)  # so uvicorn workers see it too
+    return Settings()
+
+
+def _print_errors(errors) -> None:
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Sync the archive to the given sources."""
+    from app.ingest import IngestError, run
+    from app.progress import Progress
+
+    settings = _settings(args)
+    progress = Progress(quiet=args.quiet)
+    try:
+        s = run(settings, args.paths or [Path("seeds")], skip_bad=args.skip_bad,
+                themes_path=args.themes, progress=progress)
+    except IngestError as exc:
+        _print_errors(exc.errors)
+        print(f"ingest failed: {exc}", file=sys.stderr)
+        return 1
+    for w in s.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for f in s.skipped_files:
+        print(f"skipped bad file: {f}", file=sys.stderr)
+    state = f"version {s.version}" if s.switched else f"unchanged at version {s.version}"
+    print(
+        f"ingested {s.documents} documents, {s.sentences} sentences in {s.seconds:.1f}s "
+        f"({len(s.added)} added, {len(s.changed)} changed, {s.unchanged} unchanged, "
+        f"{len(s.retired)} retired); archive {state}"
+    )
+    return 2 if s.skipped_files else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate sources and report every problem; touches nothing."""
+    from app.ingest import check
+
+    settings = _settings(args)
+    result = check(args.paths or [Path("seeds")], settings)
+    _print_errors(result.errors)
+    for d in result.documents:
+        for w in d.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    print(f"{len(result.documents)} documents ok, {len(result.errors)} problem(s)")
+    return 1 if result.errors else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the archive with uvicorn."""
+    import uvicorn
+
+    _settings(args)
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level=args.log_level, proxy_headers=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for all subcommands."""
+    parser = argparse.ArgumentParser(prog="policy-archive", description="A searchable archive of AI policy statements.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data-dir", type=Path, help="data folder (default: $POLICY_ARCHIVE_DATA or ./data)")
+
+    p = sub.add_parser("ingest", parents=[data], help="sync the archive to the given files and folders")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    p.add_argument("--skip-bad", action="store_true", help="ingest the good files, list the bad ones (exit 2)")
+    p.add_argument("--themes", type=Path, help="theme taxonomy file (default: themes.toml in the sources)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("check", parents=[data], help="validate sources, report every problem, change nothing")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("serve", parents=[data], help="serve the archive over HTTP")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Typed settings, read from the environment (and CLI flags that override them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the archive lives and the limits it enforces."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICY_ARCHIVE_", populate_by_name=True, extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), validation_alias="POLICY_ARCHIVE_DATA")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    themes_file: Path = PROJECT_ROOT / "seeds" / "themes.toml"
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    static_dir: Path = PROJECT_ROOT / "static"
+    max_file_bytes: int = 5 * 1024 * 1024
+    max_query_chars: int = 1000  # a long paragraph; longer inputs get a 422 with a message
+    max_verify_chars: int = 5000
+    max_page_size: int = 100
+    keep_index_versions: int = 3  # older index versions are deleted after a switch
+
+    @property
+    def url(self) -> str:
+        """The database URL: DATABASE_URL, else a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'archive.sqlite3').resolve()}"
+
+    @property
+    def index_root(self) -> Path:
+        """Folder holding one Whoosh index per archive version."""
+        return self.data_dir / "index"

@@ -1,0 +1,209 @@
+"""The ingest job: sources -> store -> enrichment -> index -> one atomic switch."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import enrich, index, store
+from app.config import Settings
+from app.db import make_engine, session_factory, upgrade
+from app.models import Document, Passage, PassageTheme
+from app.progress import Progress
+from app.segment import segment
+from app.sources import Collected, SourceError, collect
+
+# Bump when segmentation or enrichment rules change: every document is then reprocessed.
+PIPELINE = "1"
+PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | index | switch
+
+
+class IngestError(Exception):
+    """Ingest refused; nothing was changed. Carries every source problem found."""
+
+    def __init__(self, message: str, errors: list[SourceError] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+@dataclass
+class Summary:
+    """What an ingest did."""
+
+    version: int
+    documents: int = 0
+    sentences: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    retired: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    switched: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _pause(point: str, progress: Progress) -> None:
+    """Test hook: stop at a named point and wait to be killed, so crash tests are deterministic."""
+    if os.environ.get(PAUSE_ENV) == point:
+        print(f"PAUSED AT {point}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(1)
+
+
+@contextmanager
+def ingest_lock(data_dir: Path):
+    """One ingest at a time. flock dies with its process, so a killed ingest leaves no stale lock."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "ingest.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestError(f"another ingest is running on {data_dir}; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def check(paths: Iterable[Path], settings: Settings) -> Collected:
+    """Validate sources without touching the archive."""
+    return collect(paths, settings.max_file_bytes)
+
+
+def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
+        themes_path: Path | None = None, progress: Progress | None = None) -> Summary:
+    """Sync the archive to exactly the documents in `paths`."""
+    progress = progress or Progress(quiet=True)
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    with ingest_lock(settings.data_dir):
+        with progress.stage("read sources"):
+            collected = collect(paths, settings.max_file_bytes)
+        _pause("parse", progress)
+        if collected.errors and not skip_bad:
+            raise IngestError(f"{len(collected.errors)} problem(s) in the sources; the archive was not changed",
+                              collected.errors)
+        try:
+            taxonomy = enrich.load_taxonomy_for(paths, themes_path or settings.themes_file)
+        except ValueError as exc:  # a broken taxonomy file: refuse before touching anything
+            raise IngestError(str(exc)) from None
+        upgrade(settings)
+        engine = make_engine(settings)
+        try:
+            with session_factory(engine)() as session, session.begin():
+                summary = _sync(session, settings, collected, taxonomy, progress)
+                _pause("switch", progress)
+            # The commit above was the switch; older index versions can go now.
+            if summary.switched:
+                keep = range(max(1, summary.version - settings.keep_index_versions + 1), summary.version + 1)
+                index.prune(settings.index_root, keep)
+        finally:
+            engine.dispose()
+    summary.skipped_files = sorted(collected.bad_files)
+    summary.warnings = [w for d in collected.documents for w in d.warnings]
+    summary.seconds = time.perf_counter() - started
+    summary.timings = dict(progress.timings)
+    return summary
+
+
+def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, progress: Progress) -> Summary:
+    """Everything inside the one transaction: store, enrich, build the next index, switch."""
+    st = store.state(session)
+    previous = st.version
+    summary = Summary(version=previous)
+    existing = store.documents_by_slug(session)
+    reprocess_all = st.pipeline != PIPELINE
+    themes_changed = st.themes_fingerprint != (taxonomy.fingerprint if taxonomy else None)
+    new_version = previous + 1
+    wanted = {d.slug for d in collected.documents}
+
+    changed: list[Document] = []
+    with progress.stage("segment + store", total=len(collected.documents)) as tick:
+        for n, src in enumerate(collected.documents):
+            old = existing.get(src.slug)
+            if old is not None and old.status == "active" and old.fingerprint == src.fingerprint and not reprocess_all:
+                summary.unchanged += 1
+            else:
+                seg = segment(src.body, src.meta["title"], src.first_line)
+                doc = store.apply_document(session, src, seg, new_version, old)
+                (summary.added if old is None or old.status != "active" else summary.changed).append(src.slug)
+                changed.append(doc)
+            tick(1)
+            if n == len(collected.documents) // 2:
+                _pause("store", progress)
+    retired: list[Document] = []
+    for slug, doc in existing.items():
+        if doc.status == "active" and slug not in wanted and doc.source_path not in collected.bad_files:
+            store.retire_document(session, doc, new_version)
+            retired.append(doc)
+            summary.retired.append(slug)
+    session.flush()
+
+    if not changed and not retired and not themes_changed:
+        summary.documents = len(wanted)
+        summary.sentences = _count_sentences(session)
+        return summary  # nothing to do: no new version, readers keep the current one
+
+    touched = enrich.run(session, taxonomy, changed, retired, themes_changed or reprocess_all, progress)
+    if taxonomy is not None:
+        enrich.store_taxonomy(session, taxonomy)
+
+    with progress.stage("index"):
+        folder, fresh = index.start_version(settings.index_root, previous or None, new_version)
+        if fresh:
+            docs = list(session.scalars(select(Document).where(Document.status == "active")))
+            remove: list[str] = []
+        else:
+            docs = [d for d in touched if d.status == "active"]
+            remove = [d.slug for d in touched] + [d.slug for d in retired]
+    with progress.stage("index passages", total=_count_passages(session, docs)) as tick:
+        index.update(folder, remove, _index_fields(session, docs), progress=tick)
+        _pause("index", progress)
+    store.switch(session, new_version, taxonomy.fingerprint if taxonomy else None, PIPELINE)
+    summary.version = new_version
+    summary.switched = True
+    summary.documents = len(wanted)
+    summary.sentences = _count_sentences(session)
+    return summary
+
+
+def _count_sentences(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(
+        select(func.count()).select_from(Passage).where(Passage.active.is_(True), Passage.kind != "heading")
+    ) or 0
+
+
+def _count_passages(session: Session, docs: list[Document]) -> int:
+    return sum(d.sentence_count for d in docs)
+
+
+def _index_fields(session: Session, docs: list[Document]):
+    """Index records for the active passages of `docs`, read back from the store."""
+    for chunk_start in range(0, len(docs), 200):
+        chunk = {d.id: d for d in docs[chunk_start:chunk_start + 200]}
+        passages = list(session.scalars(
+            select(Passage).where(Passage.document_id.in_(chunk), Passage.active.is_(True),
+                                  Passage.kind != "heading").order_by(Passage.document_id, Passage.position)
+        ))
+        themes: dict[str, list[str]] = {}
+        ids = [p.id for p in passages]
+        for i in range(0, len(ids), 500):
+            for pid, theme in session.execute(
+                select(PassageTheme.passage_id, PassageTheme.theme).where(PassageTheme.passage_id.in_(ids[i:i + 500]))
+            ):
+                themes.setdefault(pid, []).append(theme)
+        for p in passages:
+            yield index.passage_fields(p, chunk[p.document_id], themes.get(p.id, []))

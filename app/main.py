@@ -1,0 +1,45 @@
+"""The web application factory."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.config import Settings
+from app.db import make_engine, session_factory
+from app.index import Searchers
+from app.routes import crossrefs, directives, documents, export, health, passages, search, themes
+from app.web import SecurityHeaders, install_error_handlers, make_templates
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for `settings`; nothing is opened until the first request."""
+    settings = settings or Settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Policy Archive",
+        description="A searchable archive of AI policy statements and the commentary about them.",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.sessions = session_factory(engine)
+    app.state.searchers = Searchers(settings.index_root)
+    app.state.templates = make_templates(settings)
+    app.add_middleware(SecurityHeaders)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(settings.static_dir)), name="static")
+    for module in (health, documents, passages, search, crossrefs, themes, directives, export):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,5 @@
+"""Routes for directives (filled in by its feature)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

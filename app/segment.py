@@ -1,0 +1,165 @@
+"""Split a document body into headings, paragraphs, enumerated items and sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from syntok.segmenter import analyze
+
+# Words that stay lower-case in a Title Case heading ("Key to Gaining an Edge in AI").
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on or per the to vs via with".split()
+)
+_ITEM_RE = re.compile(r"^\s*(?:\(\d{1,3}\)|\([a-zA-Z]\)|\d{1,3}[.)](?=\s)|[a-zA-Z]\)|[-*•·])\s*")
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+# "(Xinhua News Agency, Beijing, April 26) —" or "BEIJING, April 26 (Xinhua) --" or "WASHINGTON —"
+_DATELINE_RES = (
+    re.compile(r"^\s*(\([^()\n]{2,120}\))\s*(?:—|–|--|-)\s*"),
+    re.compile(
+        r"^\s*([A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+        r"(?:\s*\([^()\n]{2,60}\))?)\s*(?:—|–|--)\s*"
+    ),
+)
+# A full stop glued to the next sentence ("governance.Xi emphasized"): syntok usually splits
+# these, this covers the cases it leaves joined. The left word needs two lower-case letters
+# so initials and abbreviations ("U.S.Army", "J.Smith") are not split.
+_RUN_TOGETHER_RE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[\"“‘']?[A-Z][a-z])")
+_TERMINAL = ".!?;,\"”’)]"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One addressable unit of a document: a heading, a sentence or an enumerated item."""
+
+    kind: str  # "heading" | "sentence" | "item"
+    text: str
+    paragraph: int  # 1-based paragraph number; a heading is a paragraph of its own
+    section: int  # 0 before the first heading, then 1, 2, ...
+    line: int  # 1-based line in the source file where the paragraph starts
+
+
+@dataclass
+class SegmentedText:
+    """The result of segmenting one document body."""
+
+    headline: str | None = None
+    dateline: str | None = None
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    line: int
+    markdown_heading: bool = False
+
+
+def squash(text: str) -> str:
+    """Unicode NFC and single spaces: the only normalisation identity-bearing text gets."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _paragraphs(body: str, first_line: int) -> list[_Paragraph]:
+    """Blank lines separate paragraphs where the text has them, else every line is one."""
+    lines = body.split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    has_blank_separators = any(b - a > 1 for a, b in zip(nonblank, nonblank[1:]))
+    paragraphs: list[_Paragraph] = []
+    current: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        if current:
+            paragraphs.append(_Paragraph(squash(" ".join(current)), first_line + start))
+            current.clear()
+
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        md = _MD_HEADING_RE.match(line)
+        if md:
+            flush()
+            paragraphs.append(_Paragraph(squash(md.group(1)), first_line + i, True))
+            continue
+        # Without blank separators each line is its own paragraph; with them, list items
+        # still start a new unit so hard-wrapped lists keep their items apart.
+        if not has_blank_separators or _ITEM_RE.match(line):
+            flush()
+        if not current:
+            start = i
+        current.append(line)
+    flush()
+    return paragraphs
+
+
+def is_heading(text: str) -> bool:
+    """A short Title Case line with no sentence punctuation introduces a section."""
+    words = text.split()
+    if not words or len(words) > 14 or len(text) > 120 or _ITEM_RE.match(text):
+        return False
+    body = text[:-1] if text.endswith(":") else text
+    if not body or body[-1] in _TERMINAL or re.search(r"[.!?]\s", body):
+        return False
+    content = [w for w in words if any(c.isalpha() for c in w) and w.lower() not in _SMALL_WORDS]
+    if not content:
+        return False
+    capitalised = sum(1 for w in content if w.lstrip("\"“‘'(")[:1].isupper() or w[:1].isdigit())
+    return capitalised / len(content) >= 0.75 and words[0][:1].isupper()
+
+
+def _split_dateline(text: str) -> tuple[str | None, str]:
+    """Take a leading dateline ("(Agency, City, Month Day) —") off the first paragraph."""
+    for pattern in _DATELINE_RES:
+        m = pattern.match(text)
+        if m and len(text) > m.end():
+            return m.group(1).strip(), text[m.end():].strip()
+    return None, text
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of one paragraph, as exact substrings, run-together boundaries split."""
+    out: list[str] = []
+    for paragraph in analyze(text):
+        for sentence in paragraph:
+            start = sentence[0].offset
+            end = sentence[-1].offset + len(sentence[-1].value)
+            piece = text[start:end].strip()
+            if piece:
+                out.extend(p for p in _RUN_TOGETHER_RE.split(piece) if p.strip())
+    return [p.strip() for p in out]
+
+
+def segment(body: str, title: str | None = None, first_line: int = 1) -> SegmentedText:
+    """Segment a document body; a first paragraph equal to the title is the headline."""
+    result = SegmentedText()
+    paragraphs = _paragraphs(body, first_line)
+    if paragraphs and title and _same_text(paragraphs[0].text, title):
+        result.headline = paragraphs.pop(0).text
+    if paragraphs and not paragraphs[0].markdown_heading:
+        dateline, rest = _split_dateline(paragraphs[0].text)
+        if dateline:
+            result.dateline = dateline
+            paragraphs[0] = _Paragraph(rest, paragraphs[0].line)
+    section = 0
+    for number, para in enumerate(paragraphs, start=1):
+        followed = number < len(paragraphs)
+        if para.markdown_heading or (followed and is_heading(para.text)):
+            section += 1
+            result.segments.append(Segment("heading", para.text, number, section, para.line))
+            continue
+        kind = "item" if _ITEM_RE.match(para.text) else "sentence"
+        for i, sentence in enumerate(split_sentences(para.text)):
+            result.segments.append(
+                Segment(kind if i == 0 else "sentence", sentence, number, section, para.line)
+            )
+    return result
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Compare ignoring case, punctuation and spacing (a headline may differ in trivia)."""
+    key = lambda s: re.sub(r"\W+", " ", unicodedata.normalize("NFKC", s)).strip().casefold()  # noqa: E731
+    return key(a) == key(b)

@@ -1,0 +1,380 @@
+"""Read source files and manifests into validated document records, collecting every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from charset_normalizer import from_bytes
+
+MANIFEST_NAME = "manifest.toml"
+TEXT_SUFFIXES = (".txt", ".md")
+KINDS = ("official", "commentary")
+KEYS = {
+    "title", "kind", "slug", "date", "event_date", "publisher", "author", "translator",
+    "language", "source_url", "retrieved", "comments_on", "aliases",
+}
+MANIFEST_ONLY_KEYS = {"file", "lines"}
+DATE_KEYS = ("date", "event_date", "retrieved")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Control characters that carry no text; tab and newline are kept, NUL is an error (see _clean).
+_STRAY_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+class SourceError(Exception):
+    """A problem in one source file, located by file and (where known) line."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.path, self.line, self.message = str(path), line, message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class SourceDocument:
+    """One document to ingest: its metadata, its body text and where it came from."""
+
+    meta: dict
+    body: str
+    path: str
+    first_line: int
+    file_sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        """The document's permanent slug."""
+        return self.meta["slug"]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the text or any metadata changes, so unchanged documents are skipped."""
+        payload = json.dumps([self.file_sha256, self.meta, self.body], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass
+class Collected:
+    """Documents read from the sources, and every problem found on the way."""
+
+    documents: list[SourceDocument] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    bad_files: set[str] = field(default_factory=set)
+
+    def fail(self, error: SourceError) -> None:
+        """Record an error and remember its file as bad."""
+        self.errors.append(error)
+        self.bad_files.add(error.path)
+
+
+def decode(path: Path, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:
+    """Bytes to clean text: UTF-8 (BOM allowed), else a confident legacy-encoding guess."""
+    warnings: list[str] = []
+    if not data.strip():
+        raise SourceError(path, "file is empty")
+    if len(data) > max_bytes:
+        raise SourceError(path, f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        what = "binary file (NUL bytes)" if data.count(b"\x00") > 8 else "NUL character"
+        raise SourceError(path, f"{what}; not a text file", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        best = from_bytes(data).best()
+        # Only single-byte Western encodings are trusted: a wrong guess there still
+        # yields letters, while a wrong multi-byte guess yields nonsense silently.
+        if best is None or best.encoding not in {"cp1252", "latin_1", "iso8859_15"} or best.chaos > 0.1:
+            raise SourceError(
+                path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}) and no confident encoding guess", line
+            ) from None
+        text = str(best)
+        warnings.append(f"{path}: decoded as {best.encoding}, not UTF-8 (first odd byte on line {line})")
+    return _clean(text), warnings
+
+
+def _clean(text: str) -> str:
+    """Unify line endings and invisible characters so segmentation and ids see plain text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _ODD_SPACES.sub(" ", text)
+    text = _STRAY_CONTROLS.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict | None, str, int]:
+    """Return (metadata or None, body, line number where the body starts)."""
+    lines = text.split("\n")
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("---", "+++"):
+        return None, text, 1
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == fence)
+    except StopIteration:
+        raise SourceError(path, f"front matter opened with '{fence}' is never closed", 1) from None
+    raw = "\n".join(lines[1:end])
+    try:
+        if fence == "---":
+            meta = yaml.safe_load(raw) or {}
+        else:
+            meta = tomllib.loads(raw)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        raise SourceError(path, f"front matter is not valid YAML: {exc.problem or exc}", line) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(path, f"front matter is not valid TOML: {_toml_message(exc)}", _toml_line(exc, 1)) from None
+    if not isinstance(meta, dict):
+        raise SourceError(path, "front matter must be a mapping of keys to values", 2)
+    return meta, "\n".join(lines[end + 1:]), end + 2
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError, offset: int = 0) -> int | None:
+    """The line number tomllib reports inside its message, shifted by `offset`."""
+    m = re.search(r"at line (\d+)", str(exc))
+    return int(m.group(1)) + offset if m else None
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+
+
+def _key_line(text_lines: list[str], key: str, base: int) -> int | None:
+    """Where `key` is set in a block of front matter or a manifest entry (best effort)."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*[:=]")
+    for i, line in enumerate(text_lines):
+        if pattern.match(line):
+            return base + i
+    return None
+
+
+def validate_meta(path: Path | str, meta: dict, key_line=lambda key: None, default_slug: str | None = None) -> tuple[dict, list[SourceError]]:
+    """Check keys and values; return normalised metadata and the list of problems."""
+    errors: list[SourceError] = []
+    clean: dict = {}
+    unknown = sorted(set(meta) - KEYS - MANIFEST_ONLY_KEYS)
+    if unknown:
+        errors.append(SourceError(path, f"unknown key(s): {', '.join(unknown)}", key_line(unknown[0])))
+    missing = [k for k in ("title", "kind") if not meta.get(k)]
+    if missing:
+        errors.append(SourceError(path, f"missing required key(s): {', '.join(missing)}"))
+    for key in KEYS - {"aliases"} - set(DATE_KEYS):
+        value = meta.get(key)
+        if value is None or value == "":
+            clean[key] = None
+        elif isinstance(value, (str, int, float)):
+            clean[key] = " ".join(str(value).split())
+        else:
+            errors.append(SourceError(path, f"'{key}' must be text", key_line(key)))
+    for key in DATE_KEYS:
+        value = meta.get(key)
+        try:
+            clean[key] = _parse_date(value)
+        except ValueError:
+            errors.append(SourceError(path, f"'{key}' is not a date (use YYYY-MM-DD): {value!r}", key_line(key)))
+    clean["slug"] = clean["slug"] or default_slug
+    if clean["slug"] and not SLUG_RE.match(clean["slug"]):
+        errors.append(SourceError(
+            path, f"slug {clean['slug']!r} must be lower-case letters, digits and hyphens", key_line("slug")
+        ))
+    if clean["kind"] and clean["kind"] not in KINDS:
+        errors.append(SourceError(path, f"kind must be one of {', '.join(KINDS)}, not {clean['kind']!r}", key_line("kind")))
+    if clean["kind"] == "official" and clean["comments_on"]:
+        errors.append(SourceError(path, "'comments_on' is only for commentary", key_line("comments_on")))
+    clean["language"] = clean["language"] or "en"
+    aliases = meta.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and SLUG_RE.match(a) for a in aliases):
+        errors.append(SourceError(path, "'aliases' must be a list of slugs", key_line("aliases")))
+        aliases = []
+    clean["aliases"] = sorted(set(aliases))
+    return clean, errors
+
+
+def _parse_date(value) -> str | None:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (text or TOML/YAML date); return ISO text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    for fmt, width in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        if len(text) == width:
+            try:
+                dt.datetime.strptime(text, fmt)
+                return text
+            except ValueError:
+                pass
+    raise ValueError(text)
+
+
+def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[SourceError]]:
+    """Split the given files and folders into manifests and text files, sorted for stability."""
+    manifests: set[Path] = set()
+    texts: set[Path] = set()
+    errors: list[SourceError] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for p in path.rglob("*"):
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts):
+                    if p.name == MANIFEST_NAME:
+                        manifests.add(p.resolve())
+                    elif p.suffix.lower() in TEXT_SUFFIXES:
+                        texts.add(p.resolve())
+        elif path.is_file():
+            (manifests if path.suffix.lower() == ".toml" else texts).add(path.resolve())
+        else:
+            errors.append(SourceError(path, "no such file or folder"))
+    return sorted(manifests), sorted(texts), errors
+
+
+def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collected:
+    """Read every source under `paths` into documents, validating each and all of them together."""
+    result = Collected()
+    manifests, texts, errors = expand(paths)
+    for error in errors:
+        result.fail(error)
+    covered: set[Path] = set()
+    decoded: dict[Path, tuple[str, str, list[str]]] = {}
+
+    def read(path: Path) -> tuple[str, str, list[str]]:
+        if path not in decoded:
+            data = path.read_bytes()
+            text, warnings = decode(path, data, max_bytes)
+            decoded[path] = (text, hashlib.sha256(data).hexdigest(), warnings)
+        return decoded[path]
+
+    for manifest in manifests:
+        _read_manifest(manifest, read, covered, result)
+    for path in texts:
+        if path in covered:
+            continue
+        try:
+            text, sha, warnings = read(path)
+            meta, body, first_line = split_front_matter(path, text)
+        except (SourceError, OSError) as exc:
+            result.fail(exc if isinstance(exc, SourceError) else SourceError(path, str(exc)))
+            continue
+        if meta is None:
+            result.fail(SourceError(
+                path, "no front matter and no manifest entry; missing keys: title, kind "
+                "(add YAML between '---' lines or TOML between '+++' lines at the top)", 1,
+            ))
+            continue
+        fm_lines = text.split("\n")[1:first_line - 2]
+        clean, problems = validate_meta(path, meta, lambda k: _key_line(fm_lines, k, 2), path.stem.lower())
+        _add(result, SourceDocument(clean, body, str(path), first_line, sha, warnings), problems)
+    _check_together(result)
+    return result
+
+
+def _read_manifest(manifest: Path, read, covered: set[Path], result: Collected) -> None:
+    """Turn each [[document]] of a manifest into a SourceDocument."""
+    try:
+        raw = manifest.read_text(encoding="utf-8")
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        result.fail(SourceError(manifest, f"not valid TOML: {_toml_message(exc)}", _toml_line(exc)))
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        result.fail(SourceError(manifest, f"cannot read manifest: {exc}"))
+        return
+    lines = raw.split("\n")
+    starts = [i + 1 for i, line in enumerate(lines) if line.strip() == "[[document]]"]
+    entries = data.get("document", [])
+    if not isinstance(entries, list):
+        result.fail(SourceError(manifest, "expected [[document]] tables"))
+        return
+    for n, entry in enumerate(entries):
+        base = starts[n] if n < len(starts) else 1
+        nxt = starts[n + 1] if n + 1 < len(starts) else len(lines) + 1
+        block = lines[base - 1:nxt - 1]
+        key_line = lambda k, block=block, base=base: _key_line(block, k, base)  # noqa: E731
+        file_value = entry.get("file")
+        if not isinstance(file_value, str) or not file_value:
+            result.fail(SourceError(manifest, "document entry has no 'file'", base))
+            continue
+        path = (manifest.parent / file_value).resolve()
+        if not path.is_file():
+            result.fail(SourceError(manifest, f"'file' names a missing file: {file_value}", key_line("file")))
+            continue
+        covered.add(path)
+        try:
+            text, sha, warnings = read(path)
+        except (SourceError, OSError) as exc:
+            result.fail(exc if isinstance(exc, SourceError) else SourceError(path, str(exc)))
+            continue
+        body, first_line, error = _slice(text, entry.get("lines"), manifest, key_line("lines"))
+        if error:
+            result.fail(error)
+            continue
+        clean, problems = validate_meta(manifest, entry, key_line, path.stem.lower())
+        _add(result, SourceDocument(clean, body, str(path), first_line, sha, warnings), problems)
+
+
+def _slice(text: str, lines, manifest: Path, line_no: int | None) -> tuple[str, int, SourceError | None]:
+    """Cut the [first, last] line range (1-based, inclusive) a manifest entry points at."""
+    all_lines = text.split("\n")
+    if all_lines and all_lines[-1] == "":
+        all_lines.pop()
+    if lines is None:
+        return "\n".join(all_lines), 1, None
+    if (not isinstance(lines, list) or len(lines) != 2 or not all(isinstance(x, int) for x in lines)):
+        return "", 0, SourceError(manifest, "'lines' must be [first, last] line numbers", line_no)
+    first, last = lines
+    if not 1 <= first <= last <= len(all_lines):
+        return "", 0, SourceError(
+            manifest, f"'lines' [{first}, {last}] is outside the file, which has {len(all_lines)} lines", line_no
+        )
+    return "\n".join(all_lines[first - 1:last]), first, None
+
+
+def _add(result: Collected, doc: SourceDocument, problems: list[SourceError]) -> None:
+    if problems:
+        for p in problems:
+            result.fail(p)
+        return
+    if not doc.body.strip():
+        result.fail(SourceError(doc.path, f"document '{doc.slug}' has no text"))
+        return
+    result.documents.append(doc)
+
+
+def _check_together(result: Collected) -> None:
+    """Rules that span documents: unique slugs and aliases, commentary targets that exist."""
+    by_slug: dict[str, SourceDocument] = {}
+    for doc in list(result.documents):
+        if doc.slug in by_slug:
+            result.fail(SourceError(doc.path, f"slug '{doc.slug}' is already used by {by_slug[doc.slug].path}"))
+            result.documents.remove(doc)
+        else:
+            by_slug[doc.slug] = doc
+    for doc in list(result.documents):
+        for alias in doc.meta["aliases"]:
+            if alias in by_slug:
+                result.fail(SourceError(doc.path, f"alias '{alias}' is the slug of another document"))
+        target = doc.meta["comments_on"]
+        if doc.meta["kind"] == "commentary" and target:
+            if target not in by_slug:
+                result.fail(SourceError(doc.path, f"comments_on names '{target}', which is not a valid document in the sources"))
+            elif target in by_slug and by_slug[target].meta["kind"] != "official":
+                result.fail(SourceError(doc.path, f"comments_on names '{target}', which is not an official document"))
+    bad = result.bad_files
+    result.documents = [d for d in result.documents if d.path not in bad]
+    result.documents.sort(key=lambda d: d.slug)

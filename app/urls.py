@@ -1,0 +1,103 @@
+"""Every URL the app links to is built here, never by hand in templates."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+
+def _q(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def with_query(path: str, **params) -> str:
+    """`path` with the non-empty parameters as a query string."""
+    clean = [(k, v) for k, v in params.items() if v not in (None, "", [], ())]
+    flat = [(k, x) for k, v in clean for x in (v if isinstance(v, (list, tuple)) else [v])]
+    return f"{path}?{urlencode(flat)}" if flat else path
+
+
+def home() -> str:
+    return "/"
+
+
+def document(slug: str, passage_id: str | None = None) -> str:
+    """The reader for a document, optionally landing on one passage."""
+    base = f"/documents/{_q(slug)}"
+    return f"{base}#{_q(passage_id)}" if passage_id else base
+
+
+def passage(passage_id: str) -> str:
+    """The permanent page of one passage."""
+    return f"/s/{_q(passage_id)}"
+
+
+def directive(passage_id: str) -> str:
+    """The citable page of a directive."""
+    return f"/d/{_q(passage_id)}"
+
+
+def compare(slug: str, passage_id: str | None = None) -> str:
+    """The side-by-side view of a commentary and the official text it discusses."""
+    base = f"/compare/{_q(slug)}"
+    return f"{base}#{_q(passage_id)}" if passage_id else base
+
+
+def search(**params) -> str:
+    return with_query("/search", **params)
+
+
+def verify() -> str:
+    return "/verify"
+
+
+def themes() -> str:
+    return "/themes"
+
+
+def theme(slug: str, **params) -> str:
+    return with_query(f"/themes/{_q(slug)}", **params)
+
+
+def directives(**params) -> str:
+    return with_query("/directives", **params)
+
+
+def api_documents() -> str:
+    return "/api/documents"
+
+
+def api_document(slug: str) -> str:
+    return f"/api/documents/{_q(slug)}"
+
+
+def api_passage(passage_id: str) -> str:
+    return f"/api/passages/{_q(passage_id)}"
+
+
+def api_search(**params) -> str:
+    return with_query("/api/search", **params)
+
+
+def api_crossrefs(slug: str) -> str:
+    return with_query("/api/crossrefs", doc=slug)
+
+
+def api_themes() -> str:
+    return "/api/themes"
+
+
+def api_theme(slug: str, **params) -> str:
+    return with_query(f"/api/themes/{_q(slug)}", **params)
+
+
+def api_directives(**params) -> str:
+    return with_query("/api/directives", **params)
+
+
+def static(path: str) -> str:
+    return f"/static/{path}"
+
+
+def absolute(base_url: str, path: str) -> str:
+    """An absolute URL for citations and link previews."""
+    return base_url.rstrip("/") + path

@@ -1,0 +1,1 @@
+"""Benchmark helpers for Policy Archive (synthetic corpus generation, timing)."""
