@@ -28,7 +28,7 @@ def load_taxonomy_for(paths: Iterable[Path], default: Path | None):
 def store_taxonomy(session: Session, taxonomy) -> None:
     """Replace the themes table with the taxonomy's themes."""
     session.execute(delete(Theme))
-    for position, t in enumerate(taxonomy.themes):
+    for position, t in enumerate(taxonomy):
         session.add(Theme(slug=t.slug, label=t.label, description=t.description, parent=t.parent, position=position))
 
 

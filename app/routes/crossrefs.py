@@ -1,5 +1,51 @@
-"""Routes for crossrefs (filled in by its feature)."""
+"""Cross-references: the side-by-side compare view and the links API."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from typing import Annotated
 
-router = APIRouter()
+from app import browse, queries, urls
+from app.crossref import word_diff
+from app.web import SessionDep, render
+
+router = APIRouter(tags=["cross-references"])
+
+
+def _document(session, slug: str):
+    found = queries.resolve_document(session, slug)
+    if found is None or found.status == "gone":
+        raise HTTPException(404, f"No document '{slug}' in the archive.")
+    return found
+
+
+@router.get("/compare/{slug}", include_in_schema=False)
+def compare_page(request: Request, slug: str, session: SessionDep):
+    """A commentary and its official text side by side, links and labels on every sentence."""
+    found = _document(session, slug)
+    if found.status == "moved":
+        return RedirectResponse(urls.compare(found.target.slug), status_code=301)
+    doc = found.item
+    if doc.kind != "commentary":
+        raise HTTPException(404, f"'{slug}' is an official text; compare views start from a commentary on it.")
+    view = browse.compare_view(session, doc)
+    diffs = {
+        (c_id, link.passage.id): word_diff(c.text, link.passage.text)
+        for c in view.commentary_passages for c_id in [c.id]
+        for link in view.links.get(c_id, []) if link.relation != "interprets"
+    }
+    return render(request, "compare.html", {"view": view, "doc": doc, "diffs": diffs,
+                                            "json_url": urls.api_crossrefs(slug)})
+
+
+@router.get("/api/crossrefs", summary="Cross-references of a document",
+            responses={404: {"description": "Unknown document"}})
+def api_crossrefs(session: SessionDep, doc: Annotated[str, Query(max_length=80, description="a commentary or official slug")]) -> list[dict]:
+    """Every link touching the document: commentary sentence, official sentence, relation, score, word diff."""
+    found = _document(session, doc)
+    document = found.target if found.status == "moved" else found.item
+    return [
+        {"commentary": queries.passage_obj(c, cd), "official": queries.passage_obj(o, od),
+         "relation": relation, "score": score,
+         "diff": word_diff(c.text, o.text) if relation != "interprets" else None}
+        for c, cd, o, od, relation, score in browse.crossref_rows(session, document)
+    ]
