@@ -49,6 +49,9 @@ class SecurityHeaders:
 def make_templates(settings: Settings) -> Jinja2Templates:
     """Jinja2 templates with autoescape and the URL builders as a global."""
     templates = Jinja2Templates(directory=str(settings.templates_dir))
+    # Whitespace control keeps pages small (the compare view must stay well under 60 KB).
+    templates.env.trim_blocks = True
+    templates.env.lstrip_blocks = True
     templates.env.globals["urls"] = urls
     templates.env.globals["kind_label"] = {"official": "Official", "commentary": "Commentary"}
     return templates

@@ -28,11 +28,13 @@ def compare_page(request: Request, slug: str, session: SessionDep):
     if doc.kind != "commentary":
         raise HTTPException(404, f"'{slug}' is an official text; compare views start from a commentary on it.")
     view = browse.compare_view(session, doc)
-    diffs = {
-        (c_id, link.passage.id): word_diff(c.text, link.passage.text)
-        for c in view.commentary_passages for c_id in [c.id]
-        for link in view.links.get(c_id, []) if link.relation != "interprets"
-    }
+    # The word diff of each reported claim against its best-matching official sentence;
+    # further links are listed without one to keep the page light.
+    diffs = {}
+    for c in view.commentary_passages:
+        best = next((link for link in view.links.get(c.id, []) if link.relation != "interprets"), None)
+        if best is not None and c.claim == "reports":
+            diffs[(c.id, best.passage.id)] = word_diff(c.text, best.passage.text)
     return render(request, "compare.html", {"view": view, "doc": doc, "diffs": diffs,
                                             "json_url": urls.api_crossrefs(slug)})
 
