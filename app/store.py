@@ -70,6 +70,7 @@ def apply_document(session: Session, src: SourceDocument, seg: SegmentedText, ve
             kind=s.kind, text=s.text, position=position, paragraph=s.paragraph, section=s.section,
             section_title=section_titles.get(s.section), line=s.line, active=True,
             retired_version=None, successor_id=None, successor_similarity=None,
+            claim=None, is_directive=False, directive_verb=None, speaker=None,  # recomputed by enrich
         )
         passage = old.get(pid)
         if passage is None:
