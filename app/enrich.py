@@ -87,8 +87,8 @@ def _directives(session: Session, doc: Document) -> None:
     for i, p in enumerate(passages):
         d = found.get(i)
         p.is_directive = d is not None
-        p.directive_verb = d.verb if d else None
-        p.speaker = d.speaker if d else None
+        p.directive_verb = d.verb[:80] if d else None  # the column is 80 characters
+        p.speaker = d.speaker[:200] if d and d.speaker else None
 
 
 def _align(session: Session, commentary: Document, official: Document | None) -> None:
