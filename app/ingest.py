@@ -23,7 +23,7 @@ from app.segment import segment
 from app.sources import Collected, SourceError, collect
 
 # Bump when segmentation or enrichment rules change: every document is then reprocessed.
-PIPELINE = "1"
+PIPELINE = "2"
 PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | index | switch
 
 
@@ -144,11 +144,13 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
                 _pause("store", progress)
     retired: list[Document] = []
     for slug, doc in existing.items():
-        if doc.status == "active" and slug not in wanted and doc.source_path not in collected.bad_files:
+        if (doc.status == "active" and slug not in wanted and slug not in collected.bad_slugs
+                and doc.source_path not in collected.bad_files):
             store.retire_document(session, doc, new_version)
             retired.append(doc)
             summary.retired.append(slug)
     session.flush()
+    _carry_over_renamed(session)
 
     if not changed and not retired and not themes_changed:
         summary.documents = len(wanted)
@@ -176,6 +178,19 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     summary.documents = len(wanted)
     summary.sentences = _count_sentences(session)
     return summary
+
+
+def _carry_over_renamed(session: Session) -> None:
+    """Retired documents whose slug is now another's alias hand their ids to that document."""
+    from app.models import DocumentAlias
+
+    rows = session.execute(
+        select(Document, DocumentAlias.document_id)
+        .join(DocumentAlias, DocumentAlias.slug == Document.slug)
+        .where(Document.status == "retired")
+    ).all()
+    for old, new_id in rows:
+        store.carry_over(session, old, session.get(Document, new_id))
 
 
 def _count_sentences(session: Session) -> int:

@@ -78,12 +78,15 @@ def apply_document(session: Session, src: SourceDocument, seg: SegmentedText, ve
             session.add(passage)
             new_ids.append(pid)
         else:
+            if not passage.active:  # an earlier wording restored: a successor like a new one
+                new_ids.append(pid)
             for key, value in values.items():
                 setattr(passage, key, value)
     kept = set(ids)
     gone = [p for p in old.values() if p.id not in kept and p.active]
     if gone:
-        fresh = [(pid, normalize(s.text)) for pid, s in zip(ids, seg.segments) if pid in set(new_ids)]
+        fresh_ids = set(new_ids)
+        fresh = [(pid, normalize(s.text)) for pid, s in zip(ids, seg.segments) if pid in fresh_ids]
         for p in gone:
             _retire(p, version, _best_successor(p.text, fresh))
     _clear_derived(session, [p.id for p in old.values()])
@@ -150,3 +153,23 @@ def switch(session: Session, version: int, themes_fingerprint: str | None, pipel
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def carry_over(session: Session, old: Document, new: Document) -> int:
+    """A renamed document (its old slug now an alias): point its retired ids at the new ones.
+
+    Ids include the slug, so the same sentence has a new id under the new slug; without this
+    every permalink into the old slug would answer 410.
+    """
+    candidates = [
+        (p.id, normalize(p.text))
+        for p in session.scalars(select(Passage).where(Passage.document_id == new.id, Passage.active.is_(True)))
+    ]
+    moved = 0
+    for p in session.scalars(select(Passage).where(Passage.document_id == old.id, Passage.active.is_(False),
+                                                   Passage.successor_id.is_(None))):
+        best = _best_successor(p.text, candidates)
+        if best:
+            p.successor_id, p.successor_similarity = best
+            moved += 1
+    return moved

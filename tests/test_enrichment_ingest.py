@@ -1,0 +1,94 @@
+"""Themes, directives and aliases as a user sees them after ingesting documents of their own."""
+
+from __future__ import annotations
+
+import shutil
+
+from fastapi.testclient import TestClient
+
+from app.config import PROJECT_ROOT
+from app.main import create_app
+from tests.conftest import OFFICIAL, SEEDS
+
+UK_STATEMENT = PROJECT_ROOT / "tests" / "data" / "themes" / "uk_ai_skills_safety_statement.txt"
+
+
+def _with_front_matter(tmp_path, name: str, meta: str, body: str):
+    path = tmp_path / name
+    path.write_text(f"---\n{meta.strip()}\n---\n{body}", encoding="utf-8")
+    return path
+
+
+def _client(settings) -> TestClient:
+    return TestClient(create_app(settings), follow_redirects=False)
+
+
+def test_official_text_without_commentary_gets_themes_and_directives(tmp_path, ingest):
+    body = UK_STATEMENT.read_text(encoding="utf-8")
+    title = body.split("\n", 1)[0]
+    src = tmp_path / "src"
+    src.mkdir()
+    _with_front_matter(src, "uk.txt", f'title: "{title}"\nkind: official\nslug: uk-ai-statement\n'
+                       "publisher: Department for Science, Innovation and Technology\ndate: 2031-03-03", body)
+    settings = ingest(src, themes_path=SEEDS / "themes.toml")
+    c = _client(settings)
+    doc = c.get("/api/documents/uk-ai-statement").json()
+    assert doc["title"] == title and doc["dateline"].startswith("LONDON")
+    by_text = {p["text"]: p for p in doc["passages"]}
+    scholarships = next(p for t, p in by_text.items() if "scholarships" in t)
+    assert "talent" in scholarships["themes"]
+    assert not scholarships["is_directive"]  # "will fund" states an intent, it directs nobody
+    share = next(p for t, p in by_text.items() if "must share safety test results" in t)
+    assert share["is_directive"] and share["speaker"] == "Jane Doe"
+    assert "domestic-regulation" in share["themes"]
+    called = next(p for t, p in by_text.items() if "called on universities" in t)
+    assert called["is_directive"]
+    procedural = next(p for t, p in by_text.items() if t.startswith("The Department received"))
+    assert not procedural["is_directive"] and procedural["themes"] == []
+    directives = c.get("/api/directives", params={"doc": "uk-ai-statement"}).json()
+    assert directives["total"] == sum(p["is_directive"] for p in doc["passages"]) >= 3
+
+
+def test_editing_the_taxonomy_and_reingesting_rethemes(tmp_path, ingest):
+    src = tmp_path / "seeds"
+    shutil.copytree(SEEDS, src)
+    settings = ingest(src)
+    c = _client(settings)
+    assert c.get("/api/themes/talent").status_code == 200
+    themes = (src / "themes.toml").read_text(encoding="utf-8")
+    (src / "themes.toml").write_text(
+        themes + '\n[[theme]]\nslug = "computing"\nlabel = "Computing power"\n'
+        'description = "Compute infrastructure"\nparent = "four-advantages"\nkeywords = ["computing power^2", "compute"]\n',
+        encoding="utf-8",
+    )
+    ingest(src, settings=settings)
+    results = c.get("/api/themes/computing").json()["results"]
+    assert any("computing power infrastructure" in r["text"] for r in results)
+    assert {t["slug"] for t in c.get("/api/themes").json()["themes"]} >= {"computing", "talent"}
+
+
+def test_alias_slug_redirects_to_the_renamed_document(tmp_path, ingest):
+    src = tmp_path / "src"
+    src.mkdir()
+    _with_front_matter(src, "a.md", "title: Old name\nkind: official\nslug: old-name", "One sentence here. Another one.")
+    settings = ingest(src)
+    c = _client(settings)
+    old_ids = [p["id"] for p in c.get("/api/documents/old-name").json()["passages"]]
+    (src / "a.md").unlink()
+    _with_front_matter(src, "b.md", "title: New name\nkind: official\nslug: new-name\naliases: [old-name]",
+                       "One sentence here. Another one.")
+    ingest(src, settings=settings)
+    r = c.get("/documents/old-name")
+    assert r.status_code == 301 and r.headers["location"] == "/documents/new-name"
+    assert c.get("/api/documents/old-name").headers["location"] == "/api/documents/new-name"
+    # Ids include the slug; the old ones answer 301 to the same sentence under the new slug.
+    new_ids = [p["id"] for p in c.get("/api/documents/new-name").json()["passages"]]
+    for old_id, new_id in zip(old_ids, new_ids):
+        r = c.get(f"/api/passages/{old_id}")
+        assert r.status_code == 301 and r.headers["location"] == f"/api/passages/{new_id}"
+    assert c.get("/api/documents/new-name").json()["aliases"] == ["old-name"]
+
+
+def test_seed_official_directive_speaker_is_named(client):
+    directives = client.get("/api/directives", params={"doc": OFFICIAL}).json()["results"]
+    assert {d["speaker"] for d in directives} == {"Xi Jinping"}
