@@ -35,7 +35,10 @@ def make_engine(settings: Settings) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # REPEATABLE READ: one snapshot per transaction, as SQLite gives above. Under PostgreSQL's
+    # default READ COMMITTED each statement sees the latest commit, so a request could read the
+    # archive version before an ingest's switch and its passages after it.
+    return create_engine(url, pool_pre_ping=True, isolation_level="REPEATABLE READ")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -94,6 +94,9 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
         if collected.errors and not skip_bad:
             raise IngestError(f"{len(collected.errors)} problem(s) in the sources; the archive was not changed",
                               collected.errors)
+        missing = [e for e in collected.errors if not Path(e.path).exists()]
+        if missing:  # even with --skip-bad: a mistyped folder must not retire what it holds
+            raise IngestError(f"{len(missing)} source path(s) do not exist; the archive was not changed", missing)
         try:
             taxonomy = enrich.load_taxonomy_for(paths, themes_path or settings.themes_file)
         except ValueError as exc:  # a broken taxonomy file: refuse before touching anything
@@ -111,7 +114,7 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
         finally:
             engine.dispose()
     summary.skipped_files = sorted(collected.bad_files)
-    summary.warnings = [w for d in collected.documents for w in d.warnings]
+    summary.warnings = list(dict.fromkeys(w for d in collected.documents for w in d.warnings))  # once per file
     summary.seconds = time.perf_counter() - started
     summary.timings = dict(progress.timings)
     return summary
@@ -135,9 +138,10 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
             if old is not None and old.status == "active" and old.fingerprint == src.fingerprint and not reprocess_all:
                 summary.unchanged += 1
             else:
+                returning = old is None or old.status != "active"  # read before apply_document revives it
                 seg = segment(src.body, src.meta["title"], src.first_line)
                 doc = store.apply_document(session, src, seg, new_version, old)
-                (summary.added if old is None or old.status != "active" else summary.changed).append(src.slug)
+                (summary.added if returning else summary.changed).append(src.slug)
                 changed.append(doc)
             tick(1)
             if n == len(collected.documents) // 2:

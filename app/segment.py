@@ -25,7 +25,34 @@ _DATELINE_RES = (
 # A full stop glued to the next sentence ("governance.Xi emphasized"): syntok usually splits
 # these, this covers the cases it leaves joined. The left word needs two lower-case letters
 # so initials and abbreviations ("U.S.Army", "J.Smith") are not split.
-_RUN_TOGETHER_RE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[\"“‘']?[A-Z][a-z])")
+# A figure ("in 2023.The target") or a closing curly quote ("final.”Then") may end the left
+# sentence too; a dotted name ("www.Gov.uk") is not a boundary.
+_RUN_TOGETHER_RE = re.compile(
+    r"(?:(?<=[a-z0-9%]{2}[.!?])|(?<=[a-z0-9]{2}[.!?][”’]))(?=[\"“‘']?[A-Z][a-z]+(?!\.[a-z]))"
+)
+# syntok's known misses, fixed with general rules (see split_sentences):
+# a title before a name never ends a sentence ("Gov. Newsom", "Lt. Gen. Smith") ...
+_TITLES = frozenset(
+    "Adm Amb Asst Assoc Atty Brig Capt Cdr Cmdr Col Comdr Cpl Dep Det Dir Dr Fr Gen Gov Hon Insp "
+    "Lt Maj Messrs Mme Mmes Mr Mrs Ms Msgr Mx Pres Prof Pvt Rep Reps Rev Sen Sens Sgt Supt".split()
+)
+# ... nor does a reference word before its number ("pp. 14-15", "Sec. 3.2", "Nos. 3-4") ...
+_REFERENCES = frozenset(
+    "Art Arts art arts Ch ch Chap chap Cl cl Doc Ex Exh Fig Figs fig figs No Nos no nos Nr p pp "
+    "Para Paras para paras Pt pt Rec Recs Reg Regs Sec Secs sec secs Sect sect Tab tab Vol Vols vol vols".split()
+)
+# ... nor "e.g." or "i.e.", whatever follows;
+_NEVER_FINAL_RE = re.compile(r"(?:^|[\s(\[])(?:e\.g|i\.e|cf|viz|vs)\.$", re.IGNORECASE)
+_LAST_WORD_RE = re.compile(r"(?:^|[\s(\[“\"])([A-Za-z]+)\.$")
+# while an abbreviation that can end a sentence ("5 p.m.", "the U.S.", "Apple Inc.") does
+# end it when a pronoun or other clear sentence opener follows, which syntok misses.
+_FINAL_ABBREVIATION_RE = re.compile(
+    r"(?:\b[ap]\.m\.|\betc\.|\b(?:Inc|Ltd|Corp|Co|Bros|LLC|PLC)\.|\b(?:[A-Z]\.){2,})(?=\s+[\"“‘]?"
+    r"(?:He|She|It|They|We|I|You|His|Her|Its|Their|Our|My|Your|This|That|These|Those|There|The|"
+    r"But|And|However|In|On|At|For|After|Before|When|While|Meanwhile|Officials|Some|Many|Most|Such)\b)"
+)
+# A sentence ending inside brackets ("(a close call.) Then") ends there when a capital follows.
+_BRACKET_END_RE = re.compile(r"(?<=[a-z0-9]{2}[.!?][)\]])(?=\s+[\"“‘]?[A-Z][a-z])")
 _TERMINAL = ".!?;,\"”’)]"
 
 
@@ -115,22 +142,54 @@ def _split_dateline(text: str) -> tuple[str | None, str]:
     """Take a leading dateline ("(Agency, City, Month Day) —") off the first paragraph."""
     for pattern in _DATELINE_RES:
         m = pattern.match(text)
-        if m and len(text) > m.end():
+        # A sentence starts after a dateline; "AI — and how to govern it" is no dateline.
+        if m and len(text) > m.end() and not text[m.end():].lstrip()[:1].islower():
             return m.group(1).strip(), text[m.end():].strip()
     return None, text
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph, as exact substrings, run-together boundaries split."""
-    out: list[str] = []
+    """Sentences of one paragraph, as exact substrings of it.
+
+    syntok finds the boundaries; general rules then fix what it is known to get wrong: it
+    splits after titles and reference words it does not know as abbreviations ("Gov. Newsom",
+    "pp. 14"), keeps sentences together after "p.m."/"U.S." when a pronoun follows, and
+    misses boundaries with no space after the full stop ("governance.Xi emphasized").
+    """
+    spans: list[tuple[int, int]] = []
     for paragraph in analyze(text):
         for sentence in paragraph:
             start = sentence[0].offset
             end = sentence[-1].offset + len(sentence[-1].value)
-            piece = text[start:end].strip()
-            if piece:
-                out.extend(p for p in _RUN_TOGETHER_RE.split(piece) if p.strip())
-    return [p.strip() for p in out]
+            spans.append((start, end))
+    spans = _merge_abbreviations(text, spans)
+    pieces: list[str] = []
+    for start, end in spans:
+        cuts = {start, end}
+        chunk = text[start:end]
+        for pattern in (_RUN_TOGETHER_RE, _FINAL_ABBREVIATION_RE, _BRACKET_END_RE):
+            cuts.update(start + m.end() for m in pattern.finditer(chunk))
+        ordered = sorted(cuts)
+        pieces.extend(text[a:b].strip() for a, b in zip(ordered, ordered[1:]))
+    return [p for p in pieces if p]
+
+
+def _merge_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a span that ends in a title or reference abbreviation to the span after it."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged:
+            prev = text[merged[-1][0]:merged[-1][1]]
+            nxt = text[start:end].lstrip("\"“‘'(")
+            m = _LAST_WORD_RE.search(prev)
+            word = m.group(1) if m else ""
+            if (_NEVER_FINAL_RE.search(prev)
+                    or (word in _TITLES and nxt[:1].isupper())
+                    or (word in _REFERENCES and nxt[:1].isdigit())):
+                merged[-1] = (merged[-1][0], end)
+                continue
+        merged.append((start, end))
+    return merged
 
 
 def segment(body: str, title: str | None = None, first_line: int = 1) -> SegmentedText:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import json
@@ -28,8 +29,19 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Control characters that carry no text; tab and newline are kept, NUL is an error (see _clean).
 _STRAY_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_ZERO_WIDTH = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen too
 _ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+class _TextDateLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text and are validated like every other
+    value, so `date: 2025-13-45` is reported at its line instead of crashing the YAML parser."""
+
+
+_TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class SourceError(Exception):
@@ -51,6 +63,10 @@ class SourceDocument:
     first_line: int
     file_sha256: str
     warnings: list[str] = field(default_factory=list)
+    # Where the metadata was written (the manifest, or the file's own front matter) and the
+    # line of each key there, so problems found across documents can point at the right line.
+    meta_path: str = ""
+    key_lines: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -71,11 +87,21 @@ class Collected:
     documents: list[SourceDocument] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
     bad_files: set[str] = field(default_factory=set)
+    # Slugs of documents refused for a problem: with --skip-bad they keep their archived
+    # version rather than being retired as if they had left the sources.
+    bad_slugs: set[str] = field(default_factory=set)
 
     def fail(self, error: SourceError) -> None:
         """Record an error and remember its file as bad."""
         self.errors.append(error)
         self.bad_files.add(error.path)
+
+
+# Readings of non-UTF-8 bytes that are trusted: a wrong guess among these still yields
+# letters, while a wrong multi-byte guess yields nonsense silently. cp1252 first: it is what
+# "Latin-1" files usually are, and it decodes curly quotes and dashes that Latin-1 cannot.
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+_MAX_CHAOS = 0.1
 
 
 def decode(path: Path, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:
@@ -85,32 +111,72 @@ def decode(path: Path, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple
         raise SourceError(path, "file is empty")
     if len(data) > max_bytes:
         raise SourceError(path, f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError(path, "starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+        warnings.append(f"{path}: decoded as UTF-16 (byte-order mark), not UTF-8")
+        return _clean(path, text, warnings), warnings
     if b"\x00" in data:
+        if data.count(b"\x00") > 8:  # a line number means nothing in a binary file
+            raise SourceError(path, "binary file (NUL bytes); not a text file")
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        what = "binary file (NUL bytes)" if data.count(b"\x00") > 8 else "NUL character"
-        raise SourceError(path, f"{what}; not a text file", line)
+        raise SourceError(path, "NUL character; not a text file", line)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        best = from_bytes(data).best()
-        # Only single-byte Western encodings are trusted: a wrong guess there still
-        # yields letters, while a wrong multi-byte guess yields nonsense silently.
-        if best is None or best.encoding not in {"cp1252", "latin_1", "iso8859_15"} or best.chaos > 0.1:
+        encoding = _western_guess(data)
+        if encoding is None:
             raise SourceError(
-                path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}) and no confident encoding guess", line
+                path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}) and no confident encoding guess; "
+                "save the file as UTF-8", line
             ) from None
-        text = str(best)
-        warnings.append(f"{path}: decoded as {best.encoding}, not UTF-8 (first odd byte on line {line})")
-    return _clean(text), warnings
+        text = data.decode(encoding)
+        warnings.append(f"{path}: decoded as {encoding}, not UTF-8 (first odd byte on line {line})")
+    return _clean(path, text, warnings), warnings
 
 
-def _clean(text: str) -> str:
+def _western_guess(data: bytes) -> str | None:
+    """A Western single-byte encoding that reads `data` as well as any other reading does.
+
+    charset-normalizer groups encodings that decode the bytes alike and, among readings that
+    score the same, may name e.g. cp1250 first; a Western reading scoring as well as the best
+    one is taken. A text that only reads well in another script (Cyrillic, Polish, Chinese) is
+    refused rather than decoded into wrong letters.
+    """
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = min(m.chaos for m in matches)
+    if best > _MAX_CHAOS:
+        return None
+    for m in matches:
+        if m.chaos > best + 0.005:
+            continue
+        names = {m.encoding, *m.could_be_from_charset}
+        for encoding in _WESTERN:
+            if encoding in names:
+                try:
+                    data.decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+                return encoding
+    return None
+
+
+def _clean(path: Path | str, text: str, warnings: list[str] | None = None) -> str:
     """Unify line endings and invisible characters so segmentation and ids see plain text."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
-    text = _STRAY_CONTROLS.sub("", text)
+    controls = len(_STRAY_CONTROLS.findall(text))
+    if controls:
+        # A vertical tab or form feed separates words; the other controls carry nothing.
+        text = _STRAY_CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+        if warnings is not None:
+            warnings.append(f"{path}: removed {controls} control character(s)")
     return unicodedata.normalize("NFC", text)
 
 
@@ -127,7 +193,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict | None, str, int]:
     raw = "\n".join(lines[1:end])
     try:
         if fence == "---":
-            meta = yaml.safe_load(raw) or {}
+            meta = yaml.load(raw, Loader=_TextDateLoader) or {}
         else:
             meta = tomllib.loads(raw)
     except yaml.MarkedYAMLError as exc:
@@ -136,6 +202,8 @@ def split_front_matter(path: Path, text: str) -> tuple[dict | None, str, int]:
         raise SourceError(path, f"front matter is not valid YAML: {exc.problem or exc}", line) from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(path, f"front matter is not valid TOML: {_toml_message(exc)}", _toml_line(exc, 1)) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise SourceError(path, f"front matter is not valid YAML: {exc}", 2) from None
     if not isinstance(meta, dict):
         raise SourceError(path, "front matter must be a mapping of keys to values", 2)
     return meta, "\n".join(lines[end + 1:]), end + 2
@@ -193,6 +261,10 @@ def validate_meta(path: Path | str, meta: dict, key_line=lambda key: None, defau
         errors.append(SourceError(path, f"kind must be one of {', '.join(KINDS)}, not {clean['kind']!r}", key_line("kind")))
     if clean["kind"] == "official" and clean["comments_on"]:
         errors.append(SourceError(path, "'comments_on' is only for commentary", key_line("comments_on")))
+    if clean["source_url"] and not re.match(r"(?i)https?://[^\s/]", clean["source_url"]):
+        # rendered as a link: a "javascript:" or other scheme must never get that far
+        errors.append(SourceError(path, f"'source_url' must be an http:// or https:// address, not {clean['source_url']!r}",
+                                  key_line("source_url")))
     clean["language"] = clean["language"] or "en"
     aliases = meta.get("aliases") or []
     if isinstance(aliases, str):
@@ -255,6 +327,9 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collec
 
     def read(path: Path) -> tuple[str, str, list[str]]:
         if path not in decoded:
+            size = path.stat().st_size
+            if size > max_bytes:  # refused before reading it into memory
+                raise SourceError(path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
             data = path.read_bytes()
             text, warnings = decode(path, data, max_bytes)
             decoded[path] = (text, hashlib.sha256(data).hexdigest(), warnings)
@@ -278,8 +353,11 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collec
             ))
             continue
         fm_lines = text.split("\n")[1:first_line - 2]
-        clean, problems = validate_meta(path, meta, lambda k: _key_line(fm_lines, k, 2), path.stem.lower())
-        _add(result, SourceDocument(clean, body, str(path), first_line, sha, warnings), problems)
+        key_line = lambda k, fm_lines=fm_lines: _key_line(fm_lines, k, 2)  # noqa: E731
+        clean, problems = validate_meta(path, meta, key_line, path.stem.lower())
+        doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
+                             str(path), {k: key_line(k) for k in ("slug", "comments_on", "aliases")})
+        _add(result, doc, problems)
     _check_together(result)
     return result
 
@@ -287,7 +365,7 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collec
 def _read_manifest(manifest: Path, read, covered: set[Path], result: Collected) -> None:
     """Turn each [[document]] of a manifest into a SourceDocument."""
     try:
-        raw = manifest.read_text(encoding="utf-8")
+        raw = manifest.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         result.fail(SourceError(manifest, f"not valid TOML: {_toml_message(exc)}", _toml_line(exc)))
@@ -311,6 +389,9 @@ def _read_manifest(manifest: Path, read, covered: set[Path], result: Collected) 
             result.fail(SourceError(manifest, "document entry has no 'file'", base))
             continue
         path = (manifest.parent / file_value).resolve()
+        slug = entry.get("slug") or path.stem.lower()
+        if isinstance(slug, str):
+            result.bad_slugs.add(slug)  # until the entry proves good, below
         if not path.is_file():
             result.fail(SourceError(manifest, f"'file' names a missing file: {file_value}", key_line("file")))
             continue
@@ -325,7 +406,10 @@ def _read_manifest(manifest: Path, read, covered: set[Path], result: Collected) 
             result.fail(error)
             continue
         clean, problems = validate_meta(manifest, entry, key_line, path.stem.lower())
-        _add(result, SourceDocument(clean, body, str(path), first_line, sha, warnings), problems)
+        doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
+                             str(manifest), {k: key_line(k) for k in ("slug", "comments_on", "aliases")})
+        if _add(result, doc, problems) and isinstance(slug, str):
+            result.bad_slugs.discard(slug)
 
 
 def _slice(text: str, lines, manifest: Path, line_no: int | None) -> tuple[str, int, SourceError | None]:
@@ -345,36 +429,56 @@ def _slice(text: str, lines, manifest: Path, line_no: int | None) -> tuple[str, 
     return "\n".join(all_lines[first - 1:last]), first, None
 
 
-def _add(result: Collected, doc: SourceDocument, problems: list[SourceError]) -> None:
+def _add(result: Collected, doc: SourceDocument, problems: list[SourceError]) -> bool:
+    """Keep `doc` unless it has problems; True when kept."""
     if problems:
         for p in problems:
             result.fail(p)
-        return
+        if doc.meta.get("slug"):
+            result.bad_slugs.add(doc.meta["slug"])
+        return False
     if not doc.body.strip():
         result.fail(SourceError(doc.path, f"document '{doc.slug}' has no text"))
-        return
+        result.bad_slugs.add(doc.slug)
+        return False
     result.documents.append(doc)
+    return True
 
 
 def _check_together(result: Collected) -> None:
     """Rules that span documents: unique slugs and aliases, commentary targets that exist."""
-    by_slug: dict[str, SourceDocument] = {}
-    for doc in list(result.documents):
-        if doc.slug in by_slug:
-            result.fail(SourceError(doc.path, f"slug '{doc.slug}' is already used by {by_slug[doc.slug].path}"))
-            result.documents.remove(doc)
-        else:
-            by_slug[doc.slug] = doc
-    for doc in list(result.documents):
+    refused: set[int] = set()
+
+    def refuse(doc: SourceDocument, key: str, message: str) -> None:
+        result.fail(SourceError(doc.meta_path or doc.path, message, doc.key_lines.get(key)))
+        result.bad_slugs.add(doc.slug)
+        refused.add(id(doc))
+
+    by_slug: dict[str, list[SourceDocument]] = {}
+    for doc in result.documents:
+        by_slug.setdefault(doc.slug, []).append(doc)
+    for slug, docs in by_slug.items():
+        if len(docs) > 1:  # which one is meant cannot be known: all of them are refused
+            places = [_place(d, "slug") for d in docs]
+            for doc, place in zip(docs, places):
+                others = ", ".join(p for p in places if p != place)
+                refuse(doc, "slug", f"slug '{slug}' is used by more than one document (also {others})")
+    for doc in result.documents:
         for alias in doc.meta["aliases"]:
             if alias in by_slug:
-                result.fail(SourceError(doc.path, f"alias '{alias}' is the slug of another document"))
+                refuse(doc, "aliases", f"alias '{alias}' is the slug of another document")
         target = doc.meta["comments_on"]
         if doc.meta["kind"] == "commentary" and target:
             if target not in by_slug:
-                result.fail(SourceError(doc.path, f"comments_on names '{target}', which is not a valid document in the sources"))
-            elif target in by_slug and by_slug[target].meta["kind"] != "official":
-                result.fail(SourceError(doc.path, f"comments_on names '{target}', which is not an official document"))
-    bad = result.bad_files
-    result.documents = [d for d in result.documents if d.path not in bad]
+                refuse(doc, "comments_on", f"comments_on names '{target}', which is not a valid document in the sources")
+            elif by_slug[target][0].meta["kind"] != "official":
+                refuse(doc, "comments_on", f"comments_on names '{target}', which is not an official document")
+    result.documents = [d for d in result.documents if id(d) not in refused]
     result.documents.sort(key=lambda d: d.slug)
+
+
+def _place(doc: SourceDocument, key: str) -> str:
+    """`file:line` where a document's key is set (or just the file)."""
+    line = doc.key_lines.get(key)
+    where = doc.meta_path or doc.path
+    return f"{where}:{line}" if line else where
