@@ -15,17 +15,18 @@ from whoosh.searching import Searcher
 
 from app.normalize import normalize
 
-SCHEMA_VERSION = "1"  # bump when the schema changes: ingest then rebuilds instead of updating
+SCHEMA_VERSION = "2"  # bump when the schema changes: ingest then rebuilds instead of updating
 
 
 def make_schema() -> Schema:
     """Sentence-level schema; both text fields keep positions because phrase queries need them."""
     return Schema(
         id=ID(stored=True, unique=True),
-        doc=ID(stored=True),
-        kind=ID(stored=True),
+        # doc, kind and date are sortable (columns): search facets and orders read them per hit.
+        doc=ID(stored=True, sortable=True),
+        kind=ID(stored=True, sortable=True),
         unit=ID(stored=True),
-        date=ID(stored=True),
+        date=ID(stored=True, sortable=True),
         publisher=ID(stored=True),
         themes=KEYWORD(stored=True, commas=True, scorable=False),
         position=NUMERIC(stored=True, sortable=True),

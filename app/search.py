@@ -1,0 +1,1366 @@
+"""Search: a quote graded exact / near / related, plain words with stemming, or Whoosh syntax.
+
+Grades mean the same thing in every query, because they come from one similarity:
+
+* ``score`` is a 0–1 similarity between the quote and the words it matched in a sentence:
+  the best word-aligned window of the sentence compared character by character (rapidfuzz
+  ``ratio`` on normalised text). It is 1.0 only when the quote occurs verbatim.
+* ``exact``: the normalised quote occurs verbatim (word for word, punctuation and case aside)
+  in a sentence, or across consecutive sentences of one document (the result then has a
+  ``span``). Confirmed against the stored text, never taken from the index's word for it.
+* ``near``: not verbatim, but ``score >= NEAR_MIN`` (a missing, extra or changed word, a typo,
+  a spelling variant).
+* ``related``: below ``NEAR_MIN`` but relevant: the sentence holds at least ``RELATED_MIN`` of
+  the quote's distinct content words (stemmed, stop words aside). Ranked by BM25, given as ``bm25``.
+
+Search lists all three grades, exact first. A short query (at most ``WORDS_QUERY_MAX`` words) is
+also searched as words: sentences holding every one of them, stemmed ("regulations" finds
+"regulation"). The quote check looks for related sources only when nothing is exact or near.
+
+Speed: Whoosh's phrase and intersection matchers are slow in Python whenever a common word takes
+part, so candidates come from the posting lists of the quote's rarest words (intersected as
+sets, cached across requests) and the stored text decides; Whoosh is not asked to match
+phrases in quote mode. Thresholds and budgets are the constants below.
+"""
+
+from __future__ import annotations
+
+import difflib
+import heapq
+import math
+import re
+import threading
+import unicodedata
+import weakref
+from array import array
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh import query as wq
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.qparser import QueryParser
+from whoosh.searching import Searcher
+
+from app import queries, urls
+from app.models import Document, Passage
+from app.normalize import normalize
+from app.segment import split_sentences
+
+# --- thresholds and limits (documented in the API description too) ---------------------------
+NEAR_MIN = 0.85  # similarity from which a non-verbatim match is "near"
+RELATED_MIN = 0.4  # share of the quote's content words (stemmed, stop words aside) a "related" sentence must hold
+WORDS_QUERY_MAX = 4  # up to this many words, a query is also searched as words (stemmed, BM25)
+NEAR_POOL = 50  # candidates for "near": sentences holding all but one of the quote's rarest words
+NEAR_TERMS = 4  # rarest words of the quote used to gather near and related candidates
+NEAR_POSTINGS_BUDGET = 3_000  # postings read to gather them (when the rarest is commoner: two must co-occur)
+RELATED_POSTINGS_BUDGET = 3_000
+WORDS_POSTINGS_BUDGET = 30_000  # a words query reads at most this many postings for its related results
+RELATED_TERMS = 8  # rarest stems of a long quote whose posting lists gather related candidates
+RELATED_SCAN = 50  # candidates whose content words are counted for "related"
+RELATED_POOL = 50  # "related" results at most, best BM25 first
+EXACT_DIRECT = 64  # a quote's rarest word in at most this many sentences: check each of them
+INTERSECT_BUDGET = 50_000  # postings read to narrow exact candidates by the next rarest words
+VERIFY_MAX = 2_000  # exact candidates checked against their text at most (boilerplate of common words)
+BM25_K1, BM25_B = 1.2, 0.75
+POSTINGS_CACHE = 4_000_000  # posting list entries kept in memory across requests (~16 MB)
+MAX_OFFSET = 10_000  # paging stops here
+MAX_HITS = MAX_OFFSET + 100  # exact hits ranked and listed at most (more are counted, not listed)
+ADVANCED_POOL = 1_000  # advanced mode: hits ranked by grade, then BM25
+SNIPPET_CHARS = 360  # longer sentences are cut around the first match
+GRADES = ("exact", "near", "related")
+ADVANCED_FIELDS = ("text", "plain", "kind", "doc", "themes", "date", "unit", "publisher", "id", "position")
+RANGE_FIELDS = ("date", "position", "id", "doc")
+MIN_WILDCARD_PREFIX = 2
+OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
+
+_APOSTROPHES = "'‘’‛′`´ʼ"
+
+
+class SearchError(ValueError):
+    """A query that cannot be run; the message is shown to the user as is (HTTP 400)."""
+
+
+@dataclass
+class Filters:
+    kind: str | None = None
+    doc: str | None = None
+    theme: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def query(self) -> wq.Query | None:
+        """The filters as a Whoosh query (None when there are none)."""
+        parts: list[wq.Query] = []
+        if self.kind:
+            parts.append(wq.Term("kind", self.kind))
+        if self.doc:
+            parts.append(wq.Term("doc", self.doc))
+        if self.theme:
+            parts.append(wq.Term("themes", self.theme))
+        if self.date_from or self.date_to:
+            start = self.date_from or "0000"
+            end = _pad_date_end(self.date_to) if self.date_to else "9999"
+            parts.append(wq.TermRange("date", start, end))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _pad_date_end(d: str) -> str:
+    """'2025' and '2025-04' as inclusive ends of a range of 'YYYY-MM-DD' strings."""
+    return d + {4: "-12-31", 7: "-31"}.get(len(d), "")
+
+
+@dataclass
+class Result:
+    """One search hit, ready for JSON or a template."""
+
+    id: str
+    document: str
+    title: str | None
+    kind: str
+    unit: str
+    text: str
+    snippet: Markup
+    match: str
+    score: float
+    bm25: float | None
+    url: str
+    permalink: str
+    date: str | None
+    publisher: str | None
+    position: int
+    themes: list[str]
+    span: list[str] | None = None
+
+    def as_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in (
+            "id", "document", "title", "kind", "unit", "text", "match", "score", "bm25", "url", "permalink",
+            "date", "publisher", "position", "themes")}
+        d["snippet"] = str(self.snippet)
+        d["span"] = self.span
+        return d
+
+
+@dataclass
+class Outcome:
+    """A page of results with totals and facets over the whole result set."""
+
+    query: str
+    mode: str
+    filters: Filters
+    offset: int
+    limit: int
+    total: int = 0
+    listed: int = 0  # how many of them paging can reach (the rest are counted only)
+    results: list[Result] = field(default_factory=list)
+    grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADES, 0))
+    kinds: dict[str, int] = field(default_factory=dict)
+    documents: list[dict] = field(default_factory=list)
+    message: str | None = None
+
+    def facets(self) -> dict:
+        return {"match": self.grades, "kind": self.kinds, "document": self.documents}
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query, "mode": self.mode, "total": self.total,
+            "offset": self.offset, "limit": self.limit,
+            "message": self.message, "results": [r.as_dict() for r in self.results], "facets": self.facets(),
+        }
+
+
+# --- words, stems and where they sit in the original text -------------------------------------
+
+
+def _analyzer(searcher: Searcher, fieldname: str):
+    return searcher.schema[fieldname].analyzer
+
+
+def plain_words(searcher: Searcher, text: str) -> list[str]:
+    """The quote's words exactly as the `plain` field indexes them (normalised, all kept)."""
+    return [t.text for t in _analyzer(searcher, "plain")(normalize(text))]
+
+
+def stems(searcher: Searcher, text: str) -> list[str]:
+    """The stemmed content words of a text, as the `text` field indexes them (stop words dropped)."""
+    return [t.text for t in _analyzer(searcher, "text")(text)]
+
+
+# The `text` field's analyzer (StemmingAnalyzer with its defaults), for one word at a time.
+_STEMMER = StemmingAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def _word_stem(word: str) -> str | None:
+    toks = [t.text for t in _STEMMER(word)]
+    return toks[0] if toks else None
+
+
+@lru_cache(maxsize=4096)
+def _char_is_word(c: str) -> bool:
+    """Part of a word for normalize(): letters and digits, apostrophes (dropped), combining marks."""
+    return c in _APOSTROPHES or unicodedata.category(c).startswith("M") or bool(normalize(c))
+
+
+def word_spans(text: str) -> list[tuple[int, int]] | None:
+    """Character span in `text` of each word of normalize(text), or None if they do not line up."""
+    spans: list[tuple[int, int]] = []
+    words: list[str] = []
+    start = None
+    for i, c in enumerate(text + " "):
+        if c.isalnum() or (i < len(text) and _char_is_word(c)):
+            if start is None:
+                start = i
+        elif start is not None:
+            for w in normalize(text[start:i]).split():
+                spans.append((start, i))
+                words.append(w)
+            start = None
+    return spans if words == normalize(text).split() else None
+
+
+def _offsets(words: list[str]) -> list[int]:
+    """Start of each word in " ".join(words)."""
+    out, pos = [], 0
+    for w in words:
+        out.append(pos)
+        pos += len(w) + 1
+    return out
+
+
+# --- similarity ------------------------------------------------------------------------------
+
+
+@dataclass
+class Alignment:
+    score: float  # 0–1
+    start: int  # first word of the sentence matched
+    end: int  # one past the last word matched
+    verbatim: bool
+
+
+def align(qn: str, sn: str, cutoff: float = 0.0) -> Alignment | None:
+    """Best word-aligned window of sentence `sn` for quote `qn` (both normalised).
+
+    rapidfuzz finds the best character window; it is snapped to word boundaries and the
+    neighbouring windows (one word more or less at either end) are tried, so a missing or
+    extra word is scored fairly. Returns None when the score is below `cutoff`.
+    """
+    if not qn or not sn:
+        return None
+    sw = sn.split()
+    starts = _offsets(sw)
+    ends = [s + len(w) for s, w in zip(starts, sw)]
+    padded = f" {sn} "
+    pos = padded.find(f" {qn} ")
+    if pos >= 0:
+        first = sn[:pos].count(" ") if pos else 0
+        return Alignment(1.0, first, first + qn.count(" ") + 1, True)
+    if len(qn) >= len(sn):
+        score = fuzz.ratio(qn, sn) / 100
+        return Alignment(min(score, 0.999), 0, len(sw), False) if score >= cutoff else None
+    al = fuzz.partial_ratio_alignment(qn, sn, score_cutoff=max(0.0, cutoff * 100 - 12))
+    if al is None:
+        return None
+    ws = _word_at(starts, al.dest_start)
+    we = _word_at(starts, max(al.dest_end - 1, al.dest_start))
+    best = (-1.0, ws, we + 1)
+    for i in (ws - 1, ws, ws + 1):
+        for j in (we - 1, we, we + 1):
+            if 0 <= i <= j < len(sw):
+                r = fuzz.ratio(qn, sn[starts[i]:ends[j]])
+                if r > best[0]:
+                    best = (r, i, j + 1)
+    score = min(best[0] / 100, 0.999)  # 1.0 is reserved for verbatim, found above
+    return Alignment(score, best[1], best[2], False) if score >= cutoff else None
+
+
+def _word_at(starts: list[int], char: int) -> int:
+    """Index of the word containing (or just after) character `char`."""
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def grade_for(score: float, verbatim: bool) -> str:
+    if verbatim:
+        return "exact"
+    return "near" if score >= NEAR_MIN else "related"
+
+
+# --- candidates ------------------------------------------------------------------------------
+#
+# Whoosh's phrase and intersection matchers are slow when a common word ("the", "of") takes
+# part: every skip into a long posting list decodes blocks in Python. So candidates come from
+# the posting lists of the quote's *rarest* words only, and the stored text decides.
+
+
+@dataclass
+class _Cand:
+    docnum: int
+    grade: str
+    score: float | None = None  # similarity; computed lazily for related hits
+    bm25: float | None = None
+    window: tuple[int, int] | None = None  # matched words (normalised word indices) in the text
+    span: list[int] | None = None  # docnums of consecutive sentences, for cross-sentence quotes
+
+
+class _PostingsCache:
+    """Posting lists shared by all threads reading one index version (which never changes).
+
+    Bounded by the number of postings held (4 bytes each); least recently used go first.
+    """
+
+    def __init__(self, max_postings: int):
+        self.max = max_postings
+        self._lock = threading.Lock()
+        self._data: OrderedDict = OrderedDict()
+        self._size = 0
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    @staticmethod
+    def _len(value) -> int:
+        return len(value[0]) * 2 if isinstance(value, tuple) else len(value)
+
+    def put(self, key, value) -> None:
+        size = self._len(value)
+        if size > self.max // 8:
+            return  # one huge list would evict everything else
+        with self._lock:
+            if key in self._data:
+                return
+            self._data[key] = value
+            self._size += size
+            while self._size > self.max and self._data:
+                _, old = self._data.popitem(last=False)
+                self._size -= self._len(old)
+
+
+_POSTINGS = _PostingsCache(POSTINGS_CACHE)
+_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # searcher -> its column readers
+_COLUMNS_LOCK = threading.Lock()
+
+
+def _index_key(searcher: Searcher) -> tuple:
+    """Identifies one index version's contents: its folder and segments (with their deletions)."""
+    folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None) or id(searcher)
+    leaves = []
+    try:
+        for leaf, offset in searcher.reader().leaf_readers():
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            name = segment.segment_id() if segment is not None else id(leaf)
+            leaves.append((name, offset, leaf.doc_count()))
+    except Exception:  # noqa: BLE001 - an unusual reader: do not share its postings
+        return (folder, id(searcher))
+    return (folder, tuple(leaves))
+
+
+class _Ctx:
+    """Per-query access to the searcher: stored fields, normalised text and filters, each read once."""
+
+    def __init__(self, searcher: Searcher, filters: Filters | None = None):
+        self.s = searcher
+        self.reader = searcher.reader()
+        self.filters = filters or Filters()
+        self._stored: dict[int, dict] = {}
+        self._norm: dict[int, str] = {}
+        try:
+            with _COLUMNS_LOCK:
+                self._cols: dict[str, object] = _COLUMNS.setdefault(searcher, {})
+        except TypeError:  # not weak-referenceable
+            self._cols = {}
+        self._key = _index_key(searcher)
+        self._dfs: dict[tuple[str, str], int] = {}
+        self._theme_docs: set[int] | None = None
+        self._postings: dict[tuple[str, str], list[int]] = {}
+
+    def stored(self, docnum: int) -> dict:
+        if docnum not in self._stored:
+            self._stored[docnum] = self.s.stored_fields(docnum)
+        return self._stored[docnum]
+
+    def norm(self, docnum: int) -> str:
+        if docnum not in self._norm:
+            self._norm[docnum] = normalize(self.stored(docnum).get("text", ""))
+        return self._norm[docnum]
+
+    def col(self, name: str):
+        if name not in self._cols:
+            if self.reader.has_column(name):
+                self._cols[name] = self.reader.column_reader(name, translate=True)
+            else:  # an index from before the columns existed: stored fields do the job, slower
+                self._cols[name] = _StoredColumn(self, name)
+        return self._cols[name]
+
+    def df(self, fieldname: str, word: str) -> int:
+        key = (fieldname, word)
+        if key not in self._dfs:
+            try:
+                self._dfs[key] = self.reader.doc_frequency(fieldname, word)
+            except Exception:  # noqa: BLE001 - a term the field cannot hold
+                self._dfs[key] = 0
+        return self._dfs[key]
+
+    def postings(self, fieldname: str, word: str):
+        """Docnums of the sentences holding a term (its posting list; ~1 µs a posting to read)."""
+        key = (fieldname, word)
+        if key not in self._postings:
+            shared = (self._key, fieldname, word)
+            ids = _POSTINGS.get(shared)
+            if ids is None:
+                try:
+                    ids = array("i", self.reader.postings(fieldname, word).all_ids())
+                except Exception:  # noqa: BLE001 - whoosh raises TermNotFound for unknown terms
+                    ids = array("i")
+                _POSTINGS.put(shared, ids)
+            self._postings[key] = ids
+        return self._postings[key]
+
+    def weighted(self, fieldname: str, word: str) -> dict[int, float]:
+        """Docnum -> term frequency for a term (its posting list with weights)."""
+        shared = (self._key, fieldname, word, "weights")
+        cached = _POSTINGS.get(shared)
+        if cached is None:
+            ids, weights = array("i"), array("f")
+            try:
+                m = self.reader.postings(fieldname, word)
+                while m.is_active():
+                    ids.append(m.id())
+                    weights.append(m.weight())
+                    m.next()
+            except Exception:  # noqa: BLE001 - TermNotFound
+                pass
+            cached = (ids, weights)
+            _POSTINGS.put(shared, cached)
+        return dict(zip(*cached))
+
+    def docs(self, q: wq.Query, cap: int | None = None) -> list[int]:
+        """Docnums matching `q` (unscored, index order), at most `cap`."""
+        out: list[int] = []
+        for d in self.s.docs_for_query(q):
+            out.append(d)
+            if cap is not None and len(out) >= cap:
+                break
+        return out
+
+    def accepts(self, docnum: int) -> bool:
+        """Whether a sentence passes the filters (columns, so cheap per sentence)."""
+        f = self.filters
+        if f.kind and self.col("kind")[docnum] != f.kind:
+            return False
+        if f.doc and self.col("doc")[docnum] != f.doc:
+            return False
+        if f.date_from or f.date_to:
+            date = self.col("date")[docnum] or ""
+            if not date or (f.date_from and date < f.date_from) or (f.date_to and date > _pad_date_end(f.date_to)):
+                return False
+        if f.theme:
+            if self._theme_docs is None:
+                self._theme_docs = set(self.postings("themes", f.theme))
+            if docnum not in self._theme_docs:
+                return False
+        return True
+
+    def neighbour(self, docnum: int, step: int) -> int | None:
+        """The passage just before (step=-1) or after (+1) in the same document, if indexed."""
+        f = self.stored(docnum)
+        want = f["position"] + step
+        other = docnum + step  # passages are indexed in reading order, so usually the next docnum
+        if 0 <= other < self.reader.doc_count_all() and not self.reader.is_deleted(other):
+            g = self.stored(other)
+            if g.get("doc") == f["doc"] and g.get("position") == want:
+                return other
+        q = wq.And([wq.Term("doc", f["doc"]), wq.NumericRange("position", want, want)])
+        found = self.docs(q, 1)
+        return found[0] if found else None
+
+
+class _StoredColumn:
+    def __init__(self, ctx: _Ctx, name: str):
+        self.ctx, self.name = ctx, name
+
+    def __getitem__(self, docnum: int):
+        return self.ctx.stored(docnum).get(self.name)
+
+
+def _with_filter(q: wq.Query, fq: wq.Query | None) -> wq.Query:
+    return wq.Require(q, fq) if fq is not None else q
+
+
+def _order(ctx: _Ctx, docnums) -> list[int]:
+    """Official texts first, then newest first (undated last), then document and reading order."""
+    kind, date, doc, pos = ctx.col("kind"), ctx.col("date"), ctx.col("doc"), ctx.col("position")
+    out = sorted(docnums, key=lambda d: (doc[d] or "", pos[d] or 0))
+    out.sort(key=lambda d: date[d] or "", reverse=True)  # stable: ties keep document order
+    out.sort(key=lambda d: kind[d] != "official")
+    return out
+
+
+def verbatim_docs(ctx: _Ctx, words: list[str], cap: int | None = None, *,
+                  filtered: bool = False, ranked: bool = False) -> tuple[list[int], bool]:
+    """Sentences holding `words` verbatim, checked against their stored text.
+
+    Candidates are the sentences holding the rarest word, narrowed by the next rarest
+    (posting lists intersected as sets: Whoosh's own intersection and phrase matchers are
+    slow wherever a common word takes part). With `filtered`, only sentences passing the
+    filters; with `ranked`, in result order. Returns (docnums, complete): at most
+    VERIFY_MAX candidates are checked (boilerplate of common words), and `complete` is
+    False when some were left unchecked.
+    """
+    if not words:
+        return [], True
+    dfs = {w: ctx.df("plain", w) for w in set(words)}
+    if min(dfs.values()) == 0:
+        return [], True  # a word the archive never uses: the quote cannot be in it
+    rare = sorted(dfs, key=lambda w: (dfs[w], w))
+    cands = ctx.postings("plain", rare[0])
+    if len(words) > 1 and len(cands) > EXACT_DIRECT:
+        read = dfs[rare[0]]
+        narrowed = set(cands)
+        for w in rare[1:]:  # rarest first, until few enough or the budget is spent
+            if len(narrowed) <= EXACT_DIRECT or read + dfs[w] > INTERSECT_BUDGET:
+                break
+            narrowed.intersection_update(ctx.postings("plain", w))
+            read += dfs[w]
+        cands = sorted(narrowed)
+    if filtered:
+        cands = [d for d in cands if ctx.accepts(d)]
+    if len(words) == 1:  # one word: each posting is verbatim
+        cands = _order(ctx, cands) if ranked else list(cands)
+        return cands[:cap] if cap is not None else cands, True
+    complete = len(cands) <= VERIFY_MAX
+    if ranked and not complete:
+        cands = _order(ctx, cands)  # check the first VERIFY_MAX in result order
+    needle = f" {' '.join(words)} "
+    out = []
+    for d in cands[:VERIFY_MAX]:
+        if needle in f" {ctx.norm(d)} ":
+            out.append(d)
+            if cap is not None and len(out) >= cap:
+                break
+    if ranked and complete:
+        out = _order(ctx, out)
+    return out, complete
+
+
+def _exact_hits(ctx: _Ctx, qwords: list[str]) -> tuple[list[_Cand], int, bool]:
+    """Sentences holding the quote verbatim (filtered, ranked); how many; whether all were checked."""
+    docs, complete = verbatim_docs(ctx, qwords, filtered=True, ranked=True)
+    return [_Cand(d, "exact", 1.0) for d in docs[:MAX_HITS]], len(docs), complete
+
+
+def _confirm(ctx: _Ctx, cand: _Cand, qn: str) -> None:
+    """Check an exact candidate against the stored text; demote it when it is not verbatim."""
+    if cand.span:
+        text = " ".join(ctx.norm(d) for d in cand.span)
+    else:
+        text = ctx.norm(cand.docnum)
+    al = align(qn, text)
+    if al is None:
+        cand.grade, cand.score = "related", 0.0
+        return
+    cand.window = (al.start, al.end)
+    cand.score = al.score
+    cand.grade = grade_for(al.score, al.verbatim)
+
+
+def _span_hits(ctx: _Ctx, qwords: list[str], pool: list[int]) -> list[_Cand]:
+    """A quote running across consecutive sentences (a boundary, or a run-together one).
+
+    Candidates: sentences holding either half of the quote, plus the near pool. Each is
+    aligned with the quote (it ends with a prefix, starts with a suffix or lies inside it)
+    and the neighbouring sentences are walked until the quote is used up.
+    """
+    n = len(qwords)
+    if n < 2:
+        return []
+    half = (n + 1) // 2
+    cands = verbatim_docs(ctx, qwords[:half], NEAR_POOL)[0] + verbatim_docs(ctx, qwords[n - half:], NEAR_POOL)[0] + pool
+    found: dict[tuple[int, ...], _Cand] = {}
+    for d in dict.fromkeys(cands):
+        chain = _span_through(ctx, d, qwords)
+        if chain and tuple(chain) not in found and ctx.accepts(chain[0]):
+            found[tuple(chain)] = _Cand(chain[0], "exact", 1.0, span=chain)
+    return [found[k] for k in sorted(found, key=lambda k: _order(ctx, [k[0]]))][:MAX_HITS]
+
+
+def _span_through(ctx: _Ctx, d: int, qwords: list[str]) -> list[int] | None:
+    """The chain of consecutive sentences through `d` that holds the quote verbatim, if any."""
+    sw = ctx.norm(d).split()
+    n, m = len(qwords), len(sw)
+    if not m:
+        return None
+    # k = where d's first word would sit in the quote: negative when d ends with a prefix of
+    # the quote, k + m > n when it starts with a suffix, otherwise d lies wholly inside.
+    options: list[int] = []
+    for i in range(1, min(n, m) + 1):
+        if sw[m - i:] == qwords[:i]:
+            options.append(i - m)
+    for k in range(0, n - m + 1):
+        if qwords[k:k + m] == sw:
+            options.append(k)
+    for i in range(1, min(n, m) + 1):
+        if sw[:i] == qwords[n - i:]:
+            options.append(n - i)
+    for k in dict.fromkeys(options):
+        if k <= 0 and k + m >= n:
+            continue  # the quote inside one sentence: not a span
+        chain, ok = [d], True
+        need, cur = k, d  # walk back over the quote's first `need` words
+        while ok and need > 0:
+            prev = ctx.neighbour(cur, -1)
+            if prev is None:
+                ok = False
+                break
+            pw = ctx.norm(prev).split()
+            if not pw:
+                ok = False
+                break
+            if len(pw) >= need:
+                ok, need = pw[len(pw) - need:] == qwords[:need], 0
+            else:
+                ok, need = pw == qwords[need - len(pw):need], need - len(pw)
+            chain.insert(0, prev)
+            cur = prev
+        rest, cur = k + m, d  # walk forward over the words after d
+        while ok and rest < n:
+            nxt = ctx.neighbour(cur, +1)
+            if nxt is None:
+                ok = False
+                break
+            nw = ctx.norm(nxt).split()
+            if not nw:
+                ok = False
+                break
+            left = n - rest
+            if len(nw) >= left:
+                ok, rest = nw[:left] == qwords[rest:], n
+            else:
+                ok, rest = nw == qwords[rest:rest + len(nw)], rest + len(nw)
+            chain.append(nxt)
+            cur = nxt
+        if ok and len(chain) > 1:
+            return chain
+    return None
+
+
+def _count_postings(ctx: _Ctx, fieldname: str, words: list[str], budget: int, limit: int,
+                    terms: int = NEAR_TERMS, slack: int = 1) -> list[int]:
+    """Sentences holding most of the rarest of `words`, most first (at most `limit`, filtered).
+
+    Reads the posting lists of up to `terms` rarest words while their total length stays
+    within `budget`, and keeps sentences missing at most `slack` of them; when even the rarest
+    word is commoner than that, the sentences holding both of the two rarest; when those two
+    are very common too, nothing (no rare word to go by).
+    """
+    ranked = sorted((ctx.df(fieldname, w), w) for w in set(words))
+    ranked = [(df, w) for df, w in ranked if df > 0]
+    if not ranked:
+        return []
+    counts: Counter = Counter()
+    if ranked[0][0] > budget:
+        if len(ranked) < 2 or ranked[0][0] + ranked[1][0] > 4 * budget:
+            return []
+        both = set(ctx.postings(fieldname, ranked[0][1])).intersection(ctx.postings(fieldname, ranked[1][1]))
+        counts.update({d: 2 for d in sorted(both)})
+        need = 2
+    else:
+        chosen, total = [], 0
+        for df, w in ranked[:terms]:
+            if chosen and total + df > budget:
+                break
+            chosen.append(w)
+            total += df
+        for w in chosen:
+            counts.update(ctx.postings(fieldname, w))
+        need = max(1, len(chosen) - slack)
+    out = []
+    for d, c in counts.most_common():
+        if c < need or len(out) >= limit:
+            break
+        if ctx.accepts(d):
+            out.append(d)
+    return out
+
+
+def _near_pool(ctx: _Ctx, qwords: list[str]) -> list[int]:
+    """Up to NEAR_POOL sentences sharing the quote's rarest words (all but one of them)."""
+    return _count_postings(ctx, "plain", qwords, NEAR_POSTINGS_BUDGET, NEAR_POOL)
+
+
+def _run_pool(ctx: _Ctx, qwords: list[str]) -> list[int]:
+    """Near candidates when the quote's words are all common: sentences holding a long verbatim run.
+
+    A typo makes a word the archive does not know; the longest run of known words around it is
+    verbatim in the source. Without unknown words (a word changed, added or dropped), one half
+    of the quote is intact when there is a single change.
+    """
+    n = len(qwords)
+    if n < 4:
+        return []
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for w in qwords:
+        if ctx.df("plain", w):
+            current.append(w)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    if len(runs) == 1 and len(runs[0]) == n:  # nothing unknown: try both halves
+        half = (n + 1) // 2
+        runs = [qwords[:half], qwords[n - half:]]
+    runs = [r for r in sorted(runs, key=len, reverse=True)[:2] if len(r) >= max(3, n // 3)]
+    out: list[int] = []
+    for r in runs:
+        out.extend(verbatim_docs(ctx, r, NEAR_POOL * 2, filtered=True)[0])
+    return list(dict.fromkeys(out))[:NEAR_POOL * 2]
+
+
+def _stem_counts(ctx: _Ctx, docnum: int) -> Counter:
+    return Counter(s for w in ctx.norm(docnum).split() if (s := _word_stem(w)))
+
+
+def _stem_set(ctx: _Ctx, docnum: int) -> set[str]:
+    return set(_stem_counts(ctx, docnum))
+
+
+def _bm25(ctx: _Ctx, docnum: int, tfs: Counter, wanted: list[str]) -> float:
+    """Okapi BM25 of a sentence for the quote's stems (Whoosh's idf, k1=1.2, b=0.75)."""
+    n = ctx.reader.doc_count() or 1
+    avgdl = (ctx.reader.field_length("text") / n) or 1.0
+    dl = ctx.reader.doc_field_length(docnum, "text", 0) or sum(tfs.values()) or 1
+    score = 0.0
+    for s in wanted:
+        tf = tfs.get(s, 0)
+        if tf:
+            idf = math.log(n / (ctx.df("text", s) + 1)) + 1
+            score += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl))
+    return score
+
+
+def _related_pool(ctx: _Ctx, quote: str, qwords: list[str], words_query: bool) -> list[tuple[int, float]]:
+    """Sentences ranked by BM25 over the quote's stems, holding RELATED_MIN of its content words."""
+    wanted = list(dict.fromkeys(s for w in qwords if (s := _word_stem(w))))  # compared like for like
+    if not wanted:
+        return []
+    indexed = list(dict.fromkeys(stems(ctx.s, quote)))  # as the index spells them, for the query
+    if words_query:
+        # A few words: sentences holding every one of them, by BM25 over the posting lists
+        # (term frequencies from the index, so no stored text is read).
+        if not indexed or any(ctx.df("text", s) == 0 for s in indexed):
+            return []
+        order = sorted(indexed, key=lambda s: ctx.df("text", s))
+        if sum(ctx.df("text", s) for s in order) > WORDS_POSTINGS_BUDGET and ctx.df("text", order[0]) > RELATED_POSTINGS_BUDGET:
+            return []  # only very common words: the exact and near grades are all there is to say
+        tfs = [ctx.weighted("text", s) for s in order]
+        docs = set(tfs[0])
+        for t in tfs[1:]:
+            docs.intersection_update(t)
+        n = ctx.reader.doc_count() or 1
+        avgdl = (ctx.reader.field_length("text") / n) or 1.0
+        idfs = [math.log(n / (ctx.df("text", s) + 1)) + 1 for s in order]
+        scored = []
+        for d in docs:
+            if not ctx.accepts(d):
+                continue
+            dl = ctx.reader.doc_field_length(d, "text", 0) or 1
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
+            scored.append((sum(idf * t[d] * (BM25_K1 + 1) / (t[d] + norm) for idf, t in zip(idfs, tfs)), -d, d))
+        return [(d, sc) for sc, _, d in heapq.nlargest(RELATED_POOL, scored)]
+    pool = _count_postings(ctx, "text", indexed, RELATED_POSTINGS_BUDGET, RELATED_SCAN,
+                           terms=RELATED_TERMS, slack=RELATED_TERMS)
+    out = []
+    for d in pool:
+        tfs = _stem_counts(ctx, d)
+        if sum(1 for s in wanted if s in tfs) / len(wanted) >= RELATED_MIN:
+            out.append((d, _bm25(ctx, d, tfs, wanted)))
+    out.sort(key=lambda x: -x[1])
+    return out[:RELATED_POOL]
+
+
+def _rank(ctx: _Ctx, quote: str, *, all_grades: bool = True) -> tuple[list[_Cand], int, bool]:
+    """All candidates of a quote-mode search, ranked exact, near, related; the exact count; and
+    whether every exact candidate could be checked (False for boilerplate of common words).
+
+    With all_grades=False (the quote check wants only the best source) related passages are
+    looked for only when nothing is exact or near.
+    """
+    qwords = plain_words(ctx.s, quote)
+    if not qwords:
+        return [], 0, True
+    qn = " ".join(qwords)
+    exact, exact_count, complete = _exact_hits(ctx, qwords)
+    seen = {c.docnum for c in exact}
+    pool = _near_pool(ctx, qwords)
+    if not exact:
+        pool = list(dict.fromkeys(pool + _run_pool(ctx, qwords)))
+        spans = _span_hits(ctx, qwords, pool)
+        exact.extend(spans)
+        exact_count += len(spans)
+        for c in spans:
+            seen.update(c.span or [])
+    near: list[_Cand] = []
+    for d in pool:
+        if d in seen:
+            continue
+        al = align(qn, ctx.norm(d), cutoff=NEAR_MIN)
+        if al is not None:
+            seen.add(d)
+            near.append(_Cand(d, grade_for(al.score, al.verbatim), al.score, None, (al.start, al.end)))
+    related: list[_Cand] = []
+    if all_grades or not (exact or near):
+        for d, bm in _related_pool(ctx, quote, qwords, len(qwords) <= WORDS_QUERY_MAX):
+            if d in seen:
+                continue
+            seen.add(d)
+            al = align(qn, ctx.norm(d), cutoff=NEAR_MIN)
+            if al is not None:  # close after all: it is near, not related
+                near.append(_Cand(d, grade_for(al.score, al.verbatim), al.score, bm, (al.start, al.end)))
+            else:
+                related.append(_Cand(d, "related", None, bm))
+    near.sort(key=lambda c: -(c.score or 0))
+    return exact + near + related, exact_count, complete
+
+
+# --- snippets --------------------------------------------------------------------------------
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _runs(spans: list[tuple[int, int]], marked: list[bool]) -> list[tuple[int, int]]:
+    """Adjacent marked words joined into one range (punctuation between them included)."""
+    out: list[tuple[int, int]] = []
+    prev = False
+    for (a, b), m in zip(spans, marked):
+        if m:
+            if prev and out:
+                out[-1] = (out[-1][0], b)
+            else:
+                out.append((a, b))
+        prev = m
+    return out
+
+
+def make_snippet(text: str, marks: list[tuple[int, int]], limit: int = SNIPPET_CHARS) -> Markup:
+    """The text HTML-escaped, with `marks` (character ranges) in <mark>, cut around the first."""
+    marks = _merge([(max(0, a), min(len(text), b)) for a, b in marks if b > a])
+    start, end = 0, len(text)
+    if len(text) > limit:
+        focus = marks[0][0] if marks else 0
+        start = max(0, focus - limit // 3)
+        if start:
+            sp = text.find(" ", start)
+            start = sp + 1 if 0 <= sp < focus else start
+        end = min(len(text), start + limit)
+        if end < len(text):
+            sp = text.rfind(" ", start, end)
+            end = sp if sp > start else end
+    parts: list[str] = ["…" if start else ""]
+    pos = start
+    for a, b in marks:
+        a, b = max(a, start), min(b, end)
+        if b <= a:
+            continue
+        parts.append(str(escape(text[pos:a])))
+        parts.append(f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    parts.append(str(escape(text[pos:end])))
+    parts.append("…" if end < len(text) else "")
+    return Markup("".join(parts))
+
+
+def _marks_window(text: str, window: tuple[int, int], qset: set[str] | None) -> list[tuple[int, int]]:
+    """Marks for words start..end of the text; only words of `qset` (or sharing their stem) when given."""
+    spans = word_spans(text)
+    if spans is None:
+        return []
+    a, b = window
+    words = normalize(text).split()
+    qstems = {_word_stem(w) for w in qset} - {None} if qset is not None else set()
+    marked = [a <= i < b and (qset is None or words[i] in qset or _word_stem(words[i]) in qstems)
+              for i in range(len(spans))]
+    return _runs(spans, marked)
+
+
+def _marks_stems(searcher: Searcher, text: str, qstems: set[str]) -> list[tuple[int, int]]:
+    spans = word_spans(text)
+    if spans is None:
+        return []
+    words = normalize(text).split()
+    marked = [(_word_stem(w) in qstems) or (w in qstems) for w in words]
+    return _runs(spans, marked)
+
+
+# --- the public entry points -------------------------------------------------------------------
+
+
+def _titles(session: Session, slugs: set[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    return dict(session.execute(select(Document.slug, Document.title).where(Document.slug.in_(slugs))).all())
+
+
+def _facets(ctx: _Ctx, docnums: list[int], out: Outcome) -> None:
+    """Counts per kind and per document (the 20 largest) over the whole result set; titles come later."""
+    kind, doc = ctx.col("kind"), ctx.col("doc")
+    kinds: Counter = Counter()
+    docs: Counter = Counter()
+    for d in docnums:
+        kinds[kind[d]] += 1
+        docs[doc[d]] += 1
+    out.kinds = {k: kinds.get(k, 0) for k in ("official", "commentary")} | {
+        k: v for k, v in kinds.items() if k not in ("official", "commentary") and k}
+    out.documents = [{"slug": s, "title": s, "count": n} for s, n in docs.most_common(20)]
+
+
+def _with_titles(session: Session, out: Outcome, page_slugs: set[str]) -> dict[str, str]:
+    """Document titles for the facets and the page, in one query."""
+    titles = _titles(session, page_slugs | {d["slug"] for d in out.documents})
+    for d in out.documents:
+        d["title"] = titles.get(d["slug"], d["slug"])
+    return titles
+
+
+def _result(ctx: _Ctx, cand: _Cand, qn: str, qwords: list[str], qstems: set[str], titles: dict) -> Result:
+    f = ctx.stored(cand.docnum)
+    docnums = cand.span or [cand.docnum]
+    texts = [ctx.stored(d).get("text", "") for d in docnums]
+    text = " ".join(texts)
+    marks: list[tuple[int, int]] = []
+    if cand.grade in ("exact", "near") and cand.window:
+        # the window is in words of the joined normalised text; map per sentence
+        offset_chars, offset_words = 0, 0
+        for t in texts:
+            nw = len(normalize(t).split())
+            a, b = cand.window
+            la, lb = max(a - offset_words, 0), min(b - offset_words, nw)
+            if lb > la:
+                qset = None if cand.grade == "exact" else set(qwords)
+                marks += [(x + offset_chars, y + offset_chars) for x, y in _marks_window(t, (la, lb), qset)]
+            offset_chars += len(t) + 1
+            offset_words += nw
+    else:
+        marks = _marks_stems(ctx.s, text, qstems)
+    doc = f.get("doc", "")
+    return Result(
+        id=f["id"], document=doc, title=titles.get(doc), kind=f.get("kind", ""), unit=f.get("unit", ""),
+        text=text, snippet=make_snippet(text, marks), match=cand.grade,
+        score=round(cand.score or 0.0, 3) if cand.grade != "exact" else 1.0,
+        bm25=round(cand.bm25, 4) if cand.bm25 is not None else None,
+        url=urls.document(doc, f["id"]), permalink=urls.passage(f["id"]),
+        date=f.get("date") or None, publisher=f.get("publisher") or None, position=f.get("position", 0),
+        themes=[t for t in (f.get("themes") or "").split(",") if t],
+        span=[ctx.stored(d)["id"] for d in cand.span] if cand.span else None,
+    )
+
+
+def _finish(ctx: _Ctx, cand: _Cand, qn: str) -> None:
+    """Compute what was left lazy: the similarity of related hits, confirmation of exact ones."""
+    if cand.grade == "exact":
+        _confirm(ctx, cand, qn)
+    elif cand.score is None:
+        al = align(qn, " ".join(ctx.norm(d) for d in (cand.span or [cand.docnum])))
+        cand.score = al.score if al else 0.0
+        if al is not None and al.score >= NEAR_MIN:  # cannot happen (cut off before), kept honest
+            cand.grade = grade_for(al.score, al.verbatim)
+
+
+def search(session: Session, searcher: Searcher | None, q: str, *, mode: str = "quote",
+           filters: Filters | None = None, offset: int = 0, limit: int = 20) -> Outcome:
+    """Run one search and return one page of results with totals and facets.
+
+    Raises SearchError for advanced queries that cannot run (syntax, fields, wildcards).
+    """
+    filters = filters or Filters()
+    out = Outcome(query=q, mode=mode, filters=filters, offset=offset, limit=limit)
+    if searcher is None:
+        out.message = "The archive has no search index yet."
+        return out
+    if not q.strip():
+        return out
+    if mode == "advanced":
+        return _advanced(session, searcher, q, filters, out)
+    ctx = _Ctx(searcher, filters)
+    qwords = plain_words(searcher, q)
+    if not qwords:
+        out.message = "Nothing to search for: the query has no letters or digits."
+        return out
+    qn = " ".join(qwords)
+    cands, exact_count, complete = _rank(ctx, q)
+    listed_exact = sum(1 for c in cands if c.grade == "exact")
+    extra_exact = max(exact_count - listed_exact, 0)  # beyond MAX_HITS: counted, not listed
+    # Confirm and score the page (and everything before it that is still unconfirmed).
+    page = cands[offset:offset + limit]
+    for c in page:
+        _finish(ctx, c, qn)
+    # A demoted exact candidate (never expected with the plain field) must not stay in the exact block.
+    order = {g: i for i, g in enumerate(GRADES)}
+    page.sort(key=lambda c: order[c.grade])
+    counted = Counter(c.grade for c in cands)
+    out.grades = {g: counted.get(g, 0) for g in GRADES}
+    out.grades["exact"] += extra_exact
+    out.total = len(cands) + extra_exact
+    out.listed = len(cands)
+    if extra_exact:
+        out.message = (f"{exact_count} sentences hold these words verbatim; the first {MAX_HITS} are listed "
+                       "and counted in the facets. Add words or a filter to narrow the search.")
+    if not complete:
+        out.message = (f"These words are very common together: the first {VERIFY_MAX} sentences holding all of "
+                       f"them were checked and {exact_count} hold them verbatim; there may be more. Add words "
+                       "or a filter to narrow the search.")
+    docnums = [d for c in cands for d in (c.span or [c.docnum])[:1]]
+    _facets(ctx, docnums, out)
+    titles = _with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page})
+    qstems = set(stems(searcher, q))
+    out.results = [_result(ctx, c, qn, qwords, qstems, titles) for c in page]
+    return out
+
+
+# --- advanced mode -------------------------------------------------------------------------------
+
+_FIELD_RE = re.compile(r"(?<![\w:])([A-Za-z_][\w]*):")
+
+
+def check_syntax(text: str) -> None:
+    """Raise SearchError with a plain explanation for malformed Whoosh syntax."""
+    depth = 0
+    in_quote = False
+    bracket: str | None = None
+    outside: list[str] = []  # the text outside quotes, for operator and field checks
+    for i, c in enumerate(text):
+        if c == '"':
+            in_quote = not in_quote
+            outside.append("\x01" if in_quote else " ")  # a phrase counts as one word
+            continue
+        if in_quote:
+            continue
+        outside.append(c)
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                raise SearchError(f"Unbalanced parentheses: a ')' at character {i + 1} has no matching '('.")
+        elif c in "[{":
+            if bracket:
+                raise SearchError("A range cannot contain another range.")
+            bracket = c
+        elif c in "]}":
+            if not bracket:
+                raise SearchError(f"A range bracket '{c}' at character {i + 1} was never opened.")
+            bracket = None
+    if in_quote:
+        raise SearchError('A phrase is missing its closing quote (").')
+    if depth > 0:
+        raise SearchError("Unbalanced parentheses: a '(' is never closed.")
+    if bracket:
+        raise SearchError("A range is never closed; write it as date:[2024-01-01 TO 2024-12-31].")
+    rest = "".join(outside)
+    for m in _FIELD_RE.finditer(rest):
+        name = m.group(1)
+        if name not in ADVANCED_FIELDS:
+            raise SearchError(f"Unknown field '{name}'. Fields you can search: {', '.join(ADVANCED_FIELDS)}.")
+        after = rest[m.end():m.end() + 1]
+        if not after or after.isspace() or after == ")":
+            raise SearchError(f"The field '{name}:' needs a value right after the colon, e.g. {name}:something.")
+    tokens = re.findall(r"[^\s()]+|[()]", rest)
+    prev = None
+    for i, tok in enumerate(tokens):
+        if tok in OPERATORS:
+            if tok != "NOT" and (prev is None or prev in OPERATORS or prev == "("):
+                raise SearchError(f"'{tok}' needs something to its left.")
+            if i == len(tokens) - 1 or tokens[i + 1] in (")",) or (tokens[i + 1] in OPERATORS and tokens[i + 1] != "NOT"):
+                raise SearchError(f"'{tok}' needs something to its right.")
+        prev = tok
+
+
+def _walk(q: wq.Query, negated: bool = False):
+    yield q, negated
+    if isinstance(q, wq.Not):
+        neg = not negated
+    else:
+        neg = negated
+    for child in q.children():
+        if isinstance(q, wq.AndNot) and child is q.b:
+            yield from _walk(child, not negated)
+        else:
+            yield from _walk(child, neg)
+
+
+def _validate_tree(q: wq.Query) -> None:
+    for node, _ in _walk(q):
+        err = getattr(node, "error", None)
+        if err:
+            raise SearchError(f"Could not understand the query: {err}.")
+        name = getattr(node, "fieldname", None)
+        if name is not None and name not in ADVANCED_FIELDS:
+            raise SearchError(f"Unknown field '{name}'. Fields you can search: {', '.join(ADVANCED_FIELDS)}.")
+        if isinstance(node, wq.Every):
+            raise SearchError("A bare * would list the whole archive: add words, or a field such as kind:official.")
+        if isinstance(node, (wq.Regex, wq.FuzzyTerm)):
+            raise SearchError("Regular expressions and fuzzy terms are not supported.")
+        if isinstance(node, wq.Wildcard):
+            pattern = node.text
+            if pattern[:1] in ("*", "?"):
+                raise SearchError(f"'{pattern}' starts with a wildcard, which would scan every word in the "
+                                  "archive; put at least two letters before * or ?.")
+            head = pattern.rstrip("*")
+            if "*" in head or "?" in head:
+                raise SearchError(f"'{pattern}' has a wildcard inside the word; only a trailing * is allowed "
+                                  "(e.g. regulat*).")
+            if len(re.split(r"[*?]", pattern)[0]) < MIN_WILDCARD_PREFIX:
+                raise SearchError(f"'{pattern}': put at least {MIN_WILDCARD_PREFIX} letters before the *.")
+        if isinstance(node, wq.Prefix) and len(node.text) < MIN_WILDCARD_PREFIX:
+            raise SearchError(f"'{node.text}*': put at least {MIN_WILDCARD_PREFIX} letters before the *.")
+        if isinstance(node, (wq.TermRange, wq.NumericRange)) and node.fieldname not in RANGE_FIELDS:
+            raise SearchError(f"Ranges work on {', '.join(RANGE_FIELDS)} only, not on '{node.fieldname}'.")
+
+
+def parse_advanced(searcher: Searcher, text: str, fieldname: str = "text") -> wq.Query:
+    """Parse Whoosh syntax safely; SearchError on anything malformed or too expensive."""
+    check_syntax(text)
+    parser = QueryParser(fieldname, searcher.schema)
+    try:
+        q = parser.parse(text)
+    except RecursionError as e:
+        raise SearchError("The query is nested too deeply.") from e
+    except Exception as e:  # noqa: BLE001 - whoosh raises assorted errors on odd input
+        raise SearchError(f"Could not understand the query: {e}") from e
+    _validate_tree(q)
+    return q
+
+
+def _literals(q: wq.Query) -> list[list[str]]:
+    """Positive words and phrases on the plain field: what a result should hold verbatim."""
+    out: list[list[str]] = []
+    for node, negated in _walk(q):
+        if negated or getattr(node, "fieldname", None) != "plain":
+            continue
+        if isinstance(node, wq.Phrase):
+            out.append([w for w in node.words if w])
+        elif type(node) is wq.Term and isinstance(node.text, str):
+            out.append([node.text])
+    return [w for w in out if w]
+
+
+def _advanced(session: Session, searcher: Searcher, text: str, filters: Filters, out: Outcome) -> Outcome:
+    q = parse_advanced(searcher, text)
+    literal_q = parse_advanced(searcher, text, "plain")
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        out.message = ("Nothing to search for: only stop words or one-letter words, which the stemmed text "
+                       "field ignores. Search them with plain:word or plain:\"a phrase\".")
+        return out
+    ctx = _Ctx(searcher, filters)
+    fq = filters.query()
+    final = _with_filter(q, fq)
+    try:
+        results = searcher.search(final, limit=ADVANCED_POOL, optimize=fq is None)
+        total = len(results)
+    except Exception as e:  # noqa: BLE001 - e.g. a phrase on a field without positions
+        raise SearchError(f"This query cannot run: {e}") from e
+    clauses = _literals(literal_q)
+    qn = " ".join(w for c in clauses for w in c)
+    cands = []
+    for h in results:
+        sn = ctx.norm(h.docnum)
+        verbatim = bool(clauses) and all(f" {' '.join(c)} " in f" {sn} " for c in clauses)
+        if verbatim:
+            cands.append(_Cand(h.docnum, "exact", 1.0, h.score, None))
+            continue
+        al = align(qn, sn) if qn else None
+        score = al.score if al else 0.0
+        cands.append(_Cand(h.docnum, grade_for(score, False), score, h.score,
+                           (al.start, al.end) if al else None))
+    order = {g: i for i, g in enumerate(GRADES)}
+    cands.sort(key=lambda c: (order[c.grade], -(c.bm25 or 0)))
+    out.total = total
+    out.listed = len(cands)
+    counted = Counter(c.grade for c in cands)
+    out.grades = {g: counted.get(g, 0) for g in GRADES}
+    if total > len(cands):  # the grade facet then counts the graded ones only
+        out.message = (f"{total} passages match; the best {ADVANCED_POOL} by relevance are graded and "
+                       "listed (the grade counts cover those). Narrow the query to see the rest.")
+    # facets over every match (columns, so cheap per hit)
+    all_docs = list(searcher.docs_for_query(final)) if total > len(cands) else [c.docnum for c in cands]
+    _facets(ctx, all_docs, out)
+    page = cands[out.offset:out.offset + out.limit]
+    titles = _with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page})
+    qstems: set[str] = set()
+    for node, negated in _walk(q):
+        if not negated and getattr(node, "fieldname", None) == "text":
+            if isinstance(node, wq.Phrase):
+                qstems.update(node.words)
+            elif isinstance(node, wq.Term):
+                qstems.add(node.text)
+    for c in page:
+        if c.grade == "exact" and clauses:
+            c.window = None  # mark every literal word instead of one window
+    out.results = []
+    qwords_set = {w for c in clauses for w in c}
+    for c in page:
+        r = _result(ctx, c, qn, list(qwords_set), qstems | qwords_set, titles)
+        if c.grade == "exact":
+            spans = word_spans(r.text)
+            if spans:
+                words = normalize(r.text).split()
+                r.snippet = make_snippet(r.text, _runs(spans, [w in qwords_set for w in words]))
+        out.results.append(r)
+    return out
+
+
+# --- quote check ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    text: str
+    match: str  # exact | near | related | none
+    score: float
+    source: dict | None
+    diff: list[dict]
+    span: list[str] | None = None
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "match": self.match, "score": self.score, "source": self.source,
+                "diff": self.diff, "span": self.span}
+
+
+@dataclass
+class Verification:
+    verdict: str
+    sentences: list[Checked]
+
+    def as_dict(self) -> dict:
+        return {"verdict": self.verdict, "sentences": [s.as_dict() for s in self.sentences]}
+
+
+def passage_sentences(text: str) -> list[str]:
+    """The sentences of a pasted passage (blank lines separate paragraphs)."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        if para.strip():
+            out.extend(s for s in split_sentences(" ".join(para.split())) if normalize(s))
+    return out
+
+
+def word_diff(quote: str, source: str) -> list[dict]:
+    """Word-level differences between a quote and its source's wording (case and punctuation aside).
+
+    Each item: {"op": "equal" | "replace" | "insert" | "delete", "quote": ..., "source": ...};
+    "insert" is wording only in the quote, "delete" wording of the source missing from the quote.
+    """
+    qs, ss = word_spans(quote), word_spans(source)
+    qw, sw = normalize(quote).split(), normalize(source).split()
+    if qs is None:
+        qs = [(0, 0)] * len(qw)
+    if ss is None:
+        ss = [(0, 0)] * len(sw)
+
+    def piece(text: str, spans, words, a: int, b: int) -> str:
+        if a >= b:
+            return ""
+        s, e = spans[a][0], spans[b - 1][1]
+        return text[s:e] if e > s else " ".join(words[a:b])
+
+    out = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, qw, sw, autojunk=False).get_opcodes():
+        out.append({"op": op, "quote": piece(quote, qs, qw, a1, a2), "source": piece(source, ss, sw, b1, b2)})
+    return out
+
+
+def _source_window(ctx: _Ctx, cand: _Cand) -> str:
+    """The source's wording that the quote was compared with (its matched words, or all of it)."""
+    docnums = cand.span or [cand.docnum]
+    text = " ".join(ctx.stored(d).get("text", "") for d in docnums)
+    if cand.window is None:
+        return text
+    spans = word_spans(text)
+    if not spans:
+        return text
+    a, b = cand.window
+    a, b = max(0, min(a, len(spans) - 1)), max(1, min(b, len(spans)))
+    return text[spans[a][0]:spans[b - 1][1]]
+
+
+def check_sentence(ctx: _Ctx, session: Session, sentence: str) -> Checked:
+    qwords = plain_words(ctx.s, sentence)
+    qn = " ".join(qwords)
+    cands, _, _ = _rank(ctx, sentence, all_grades=False)
+    best = None
+    for c in cands[:5]:  # the first, unless confirmation demotes it
+        _finish(ctx, c, qn)
+        if best is None or GRADES.index(c.grade) < GRADES.index(best.grade):
+            best = c
+        if c.grade == "exact":
+            break
+    if best is None:
+        return Checked(sentence, "none", 0.0, None, [])
+    if best.grade == "related" and not best.window:
+        al = align(qn, " ".join(ctx.norm(d) for d in (best.span or [best.docnum])))
+        if al:
+            best.window = (al.start, al.end)
+    f = ctx.stored(best.docnum)
+    p = session.get(Passage, f["id"])
+    source = None
+    if p is not None:
+        d = session.get(Document, p.document_id)
+        source = queries.passage_obj(p, d, queries.themes_for(session, [p.id]).get(p.id))
+        source["document_title"] = d.title
+    score = 1.0 if best.grade == "exact" else round(best.score or 0.0, 3)
+    return Checked(sentence, best.grade, score, source, word_diff(sentence, _source_window(ctx, best)),
+                   [ctx.stored(d)["id"] for d in best.span] if best.span else None)
+
+
+def verdict(checked: list[Checked]) -> str:
+    n = len(checked)
+    if not n:
+        return "No sentences to check."
+    c = Counter(s.match for s in checked)
+    found = c["exact"] + c["near"]
+    parts = [f"{found} of {n} sentence{'s' if n != 1 else ''} found verbatim or nearly"]
+    if c["exact"] and c["near"]:
+        parts[0] += f" ({c['exact']} verbatim, {c['near']} nearly)"
+    if c["related"]:
+        parts.append(f"{c['related']} only related (reworded or partly matching)")
+    if c["none"]:
+        parts.append(f"{c['none']} not found in the archive")
+    return "; ".join(parts) + "."
+
+
+def verify(session: Session, searcher: Searcher | None, text: str) -> Verification:
+    """Check each sentence of a pasted passage against the archive."""
+    sentences = passage_sentences(text)
+    if searcher is None:
+        checked = [Checked(s, "none", 0.0, None, []) for s in sentences]
+        return Verification("The archive has no search index yet; nothing could be checked.", checked)
+    ctx = _Ctx(searcher)
+    checked = [check_sentence(ctx, session, s) for s in sentences]
+    return Verification(verdict(checked), checked)

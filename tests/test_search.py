@@ -1,0 +1,351 @@
+"""Search over the seed archive: honest grades, words with stemming, advanced syntax, filters, page."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from markupsafe import escape
+
+from app import search, urls
+from tests.conftest import COMMENTARY, OFFICIAL, passage_containing
+
+GRADE_ORDER = {"exact": 0, "near": 1, "related": 2}
+
+
+def api(client, q: str, **params) -> dict:
+    r = client.get("/api/search", params={"q": q, **params})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def official_hits(body: dict) -> list[dict]:
+    return [r for r in body["results"] if r["document"] == OFFICIAL]
+
+
+def test_result_shape_and_score_meaning(client):
+    body = api(client, "technological monitoring, risk early warning and emergency response")
+    assert set(body) >= {"query", "total", "results", "facets"}
+    assert body["results"], body
+    for r in body["results"]:
+        assert set(r) >= {"id", "document", "kind", "text", "snippet", "match", "score", "url"}
+        assert 0 <= r["score"] <= 1
+        assert r["url"] == urls.document(r["document"], r["id"])
+        if r["match"] == "exact":
+            assert r["score"] == 1.0
+        elif r["match"] == "near":
+            assert search.NEAR_MIN <= r["score"] < 1
+        else:
+            assert r["score"] < search.NEAR_MIN
+    grades = [GRADE_ORDER[r["match"]] for r in body["results"]]
+    assert grades == sorted(grades), "ranked exact, then near, then related"
+
+
+@pytest.mark.parametrize("quote, fragment", [
+    ("independent, controllable, and collaboratively operating", "collaboratively operating AI basic hardware"),
+    ("\u201cindependent, controllable, and collaboratively operating\u201d", "collaboratively operating AI basic hardware"),
+    ('"independent, controllable, and collaboratively operating"', "collaboratively operating AI basic hardware"),
+    ("technological monitoring, risk early warning and emergency response", "establish systems for technological monitoring"),
+    ("establish systems for technological monitoring, risk early\nwarning, and emergency response",
+     "establish systems for technological monitoring"),
+    ("INDEPENDENT   controllable \u2013 and collaboratively-operating", "collaboratively operating AI basic hardware"),
+])
+def test_quotes_found_exact_in_the_official_readout(client, official, quote, fragment):
+    expected = passage_containing(official, fragment)["id"]
+    body = api(client, quote)
+    first = body["results"][0]
+    assert first["match"] == "exact"
+    hit = next(r for r in official_hits(body) if r["id"] == expected)
+    assert hit["match"] == "exact" and hit["score"] == 1.0
+    assert "<mark>" in hit["snippet"]
+
+
+def test_quote_across_a_run_together_boundary_is_exact_with_a_span(client, official):
+    first = passage_containing(official, "firmly seize the initiative in AI development and governance.")
+    second = passage_containing(official, "Xi emphasized that in order to seize opportunities")
+    assert first["position"] + 1 == second["position"]
+    body = api(client, "governance. Xi emphasized that in order to seize opportunities")
+    hit = body["results"][0]
+    assert hit["match"] == "exact" and hit["document"] == OFFICIAL
+    assert hit["id"] == first["id"]
+    assert hit["span"] == [first["id"], second["id"]]
+    # the run-together form as printed in the source is the same quote
+    again = api(client, "development and governance.Xi emphasized that")["results"][0]
+    assert again["match"] == "exact" and again["span"] == [first["id"], second["id"]]
+
+
+def test_quote_spanning_three_sentences(client, official):
+    a = passage_containing(official, "Members of the Political Bureau listened carefully")
+    b = passage_containing(official, "Following the lecture and discussions, Xi Jinping delivered")
+    c = passage_containing(official, "He pointed out that artificial intelligence, as a strategic")
+    quote = "engaged in discussions. Following the lecture and discussions, Xi Jinping delivered an important speech. He pointed out"
+    hit = api(client, quote)["results"][0]
+    assert hit["match"] == "exact" and hit["span"] == [a["id"], b["id"], c["id"]]
+
+
+def test_commentary_wording_finds_the_official_sentence_but_not_as_exact(client, official, commentary):
+    target = passage_containing(official, "collaboratively operating AI basic hardware")
+    body = api(client, "autonomous and collaborative AI hardware and software systems")
+    officials = official_hits(body)
+    assert officials, body
+    assert officials[0]["id"] == target["id"]
+    assert officials[0]["match"] in ("near", "related")
+    assert all(r["match"] != "exact" for r in officials)
+    # the commentary, which has these very words, is the exact hit
+    own = passage_containing(commentary, "autonomous and collaborative AI hardware and software systems")
+    assert body["results"][0]["id"] == own["id"] and body["results"][0]["match"] == "exact"
+
+
+def test_stop_word_trap_is_near_not_exact(client, official):
+    target = passage_containing(official, "collaboratively operating AI basic hardware")
+    body = api(client, "independent, controllable, or collaboratively operating")
+    assert all(r["match"] != "exact" for r in body["results"])
+    hit = next(r for r in body["results"] if r["id"] == target["id"])
+    assert hit["match"] == "near" and search.NEAR_MIN <= hit["score"] < 1
+    assert body["results"][0]["id"] == target["id"]
+
+
+def test_one_letter_typo_in_a_long_quote_is_near(client, official):
+    target = passage_containing(official, "establish systems for technological monitoring")
+    quote = "establish systems for technological monitoring, risk early warnimg, and emergency response"
+    body = api(client, quote)
+    assert all(r["match"] != "exact" for r in body["results"])
+    hit = body["results"][0]
+    assert hit["id"] == target["id"] and hit["match"] == "near" and hit["score"] > 0.95
+
+
+def test_missing_word_is_near(client, official):
+    target = passage_containing(official, "collaboratively operating AI basic hardware")
+    body = api(client, "building independent, controllable and collaboratively operating AI hardware and software systems")
+    hit = body["results"][0]
+    assert hit["id"] == target["id"] and hit["match"] == "near"
+
+
+def test_made_up_quote_is_never_exact(client):
+    for quote in ("China will ban open-source AI models",
+                  "China must achieve breakthroughs in fundamental theories and ban tools",
+                  "and and and the the of"):
+        body = api(client, quote)
+        assert all(r["match"] != "exact" for r in body["results"]), quote
+
+
+def test_a_stemmed_phrase_hit_is_not_exact(client):
+    """`text` is stemmed and drops stop words: "regulating the development" would match it there."""
+    body = api(client, "development and regulating of artificial intelligence")
+    assert all(r["match"] != "exact" for r in body["results"])
+    assert body["results"] and body["results"][0]["match"] == "near"
+
+
+def test_plain_words_find_sentences(client, official, commentary):
+    body = api(client, "Global South")
+    ids = {r["id"] for r in body["results"] if r["match"] == "exact"}
+    assert passage_containing(official, "particularly in the Global South")["id"] in ids
+    assert passage_containing(commentary, "helping Global South countries")["id"] in ids
+    assert all("<mark>Global South</mark>" in r["snippet"] for r in body["results"] if r["match"] == "exact")
+
+    body = api(client, "computing power")
+    assert {r["document"] for r in body["results"] if r["match"] == "exact"} == {OFFICIAL, COMMENTARY}
+
+
+def test_words_are_stemmed(client, official, commentary):
+    """"regulations" also finds sentences that only say "regulation"."""
+    body = api(client, "regulations")
+    only_singular = passage_containing(official, "strengthening the development and regulation of artificial")
+    assert "regulations" not in only_singular["text"]
+    hit = next(r for r in body["results"] if r["id"] == only_singular["id"])
+    assert hit["match"] in ("near", "related")
+    assert "<mark>regulation</mark>" in hit["snippet"]
+    assert body["results"][0]["match"] == "exact"
+
+
+def test_snippet_escapes_everything_but_mark(client, commentary):
+    body = api(client, "China Intelligent Vehicle Future Challenge")
+    hit = body["results"][0]
+    assert hit["match"] == "exact"
+    assert '"' not in hit["snippet"].replace("<mark>", "").replace("</mark>", "")
+    assert html.unescape(re.sub(r"</?mark>", "", hit["snippet"])) == hit["text"]
+    body = api(client, '<script>alert("x")</script> Global South')
+    for r in body["results"]:
+        assert "<script" not in r["snippet"]
+
+
+def test_snippet_helper_escapes_and_marks():
+    text = 'He said "<b>AI</b>" & more.'
+    s = search.make_snippet(text, [(text.index("AI"), text.index("AI") + 2)])
+    assert str(s) == 'He said &#34;&lt;b&gt;<mark>AI</mark>&lt;/b&gt;&#34; &amp; more.'
+    long = "word " * 200 + "target " + "word " * 200
+    s = str(search.make_snippet(long, [(long.index("target"), long.index("target") + 6)]))
+    assert "<mark>target</mark>" in s and s.startswith("…") and s.endswith("…") and len(s) < 500
+
+
+def test_filters(client, official):
+    body = api(client, "Global South", kind="commentary")
+    assert body["results"] and all(r["kind"] == "commentary" for r in body["results"])
+    body = api(client, "Global South", doc=OFFICIAL)
+    assert body["results"] and all(r["document"] == OFFICIAL for r in body["results"])
+    body = api(client, "computing power", theme="four-advantages")
+    assert body["results"] and all("four-advantages" in r["themes"] for r in body["results"])
+    assert api(client, "computing power", theme="talent")["total"] == 0
+    body = api(client, "Global South", date_from="2025-04-01", date_to="2025-04-30")
+    assert body["results"] and all(r["document"] == OFFICIAL for r in body["results"])  # the commentary is undated
+    assert api(client, "Global South", date_from="2025")["total"] >= 1
+    assert api(client, "Global South", date_to="2024-12-31")["total"] == 0
+    # a filter also applies across sentence boundaries
+    q = "governance. Xi emphasized that in order to seize opportunities"
+    assert api(client, q, kind="commentary")["results"] == [] or all(
+        r["kind"] == "commentary" for r in api(client, q, kind="commentary")["results"])
+
+
+def test_facets_count_the_whole_result_set(client):
+    body = api(client, "artificial intelligence", limit=1)
+    facets = body["facets"]
+    assert len(body["results"]) == 1 and body["total"] > 1
+    assert sum(facets["kind"].values()) == body["total"]
+    assert sum(facets["match"].values()) == body["total"]
+    assert sum(d["count"] for d in facets["document"]) == body["total"]
+    assert {d["slug"] for d in facets["document"]} <= {OFFICIAL, COMMENTARY}
+    assert all(d["title"] for d in facets["document"])
+
+
+def test_paging(client):
+    full = api(client, "artificial intelligence", limit=100)
+    page2 = api(client, "artificial intelligence", limit=2, offset=2)
+    assert [r["id"] for r in page2["results"]] == [r["id"] for r in full["results"][2:4]]
+    assert api(client, "artificial intelligence", offset=9999)["results"] == []
+
+
+@pytest.mark.parametrize("params", [
+    {"offset": 10_001}, {"limit": 101}, {"limit": 0}, {"offset": -1}, {"mode": "regex"}, {"kind": "blog"},
+    {"date_from": "April"}, {"doc": "x" * 81},
+])
+def test_out_of_range_parameters_are_4xx(client, params):
+    r = client.get("/api/search", params={"q": "AI", **params})
+    assert r.status_code == 422
+    assert r.json()["detail"]
+
+
+def test_query_length_limit(client, seed_settings):
+    limit = seed_settings.max_query_chars
+    assert client.get("/api/search", params={"q": "a" * limit}).status_code == 200
+    r = client.get("/api/search", params={"q": "a" * (limit + 1)})
+    assert r.status_code == 422 and "1000" in str(r.json()["detail"])
+    r = client.get("/search", params={"q": "a" * (limit + 1)})
+    assert r.status_code == 422 and f"the limit is {limit}" in r.text
+
+
+def test_literal_mode_takes_every_character_literally(client):
+    for q in ['"', "(", "AND", "kind:official", "*", "a OR", "te?t", "\x00", "🙂 Global South", "[2024 TO"]:
+        r = client.get("/api/search", params={"q": q})
+        assert r.status_code == 200, (q, r.text)
+    body = api(client, "kind:official")
+    assert all(r["match"] != "exact" or "kind official" in search.normalize(r["text"]) for r in body["results"])
+
+
+def test_empty_and_punctuation_only_queries(client):
+    assert api(client, "")["total"] == 0
+    body = api(client, "?!…")
+    assert body["total"] == 0 and body["message"]
+
+
+def test_advanced_mode(client):
+    body = api(client, '"global south" AND kind:official', mode="advanced")
+    assert body["results"] and all(r["kind"] == "official" for r in body["results"])
+    assert body["results"][0]["match"] == "exact"
+    body = api(client, "regulat* NOT kind:commentary", mode="advanced")
+    assert body["results"] and all(r["kind"] == "official" for r in body["results"])
+    body = api(client, "chips OR semiconductors", mode="advanced")
+    assert body["total"] >= 2
+    body = api(client, 'plain:"or collaboratively"', mode="advanced")
+    assert body["total"] == 0
+    body = api(client, 'plain:"and collaboratively" kind:"official"', mode="advanced")
+    assert body["total"] == 1 and body["results"][0]["match"] == "exact"
+    body = api(client, 'themes:talent AND "AI education"', mode="advanced")
+    assert body["results"] and all("talent" in r["themes"] for r in body["results"])
+    body = api(client, "date:[2025-01-01 TO 2025-12-31] AND governance", mode="advanced")
+    assert body["results"] and all(r["date"] and r["date"].startswith("2025") for r in body["results"])
+    assert sum(body["facets"]["kind"].values()) == body["total"]
+
+
+@pytest.mark.parametrize("q, words", [
+    ("(chips OR software", "parenthes"),
+    ("chips AND", "right"),
+    ("OR chips", "left"),
+    ('"global south', "quote"),
+    ("*ware", "wildcard"),
+    ("?oftware", "wildcard"),
+    ("so*ware", "inside"),
+    ("s*", "letters"),
+    ("foo:bar", "Unknown field"),
+    ("kind: official", "needs a value"),
+    ("*", "whole archive"),
+    ("text:[a TO c]", "Ranges"),
+    ("date:[2024 TO", "range"),
+])
+def test_advanced_syntax_errors_are_400_with_a_message(client, q, words):
+    r = client.get("/api/search", params={"q": q, "mode": "advanced"})
+    assert r.status_code == 400, r.text
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and words.lower() in detail.lower()
+    page = client.get("/search", params={"q": q, "mode": "advanced"})
+    assert page.status_code == 400
+    assert "error-detail" in page.text and str(escape(detail)) in page.text
+
+
+def test_search_page(client, official):
+    r = client.get("/search", params={"q": "Global South"})
+    assert r.status_code == 200
+    page = r.text
+    assert "grade-exact" in page and "<mark>Global South</mark>" in page
+    target = passage_containing(official, "particularly in the Global South")
+    assert urls.document(OFFICIAL, target["id"]).replace("#", "#") in page
+    assert "2025-04-26" in page
+    # facets are links that add a filter, keeping the query
+    assert html.escape(urls.search(q="Global South", kind="official")) in page
+    assert html.escape(urls.search(q="Global South", doc=OFFICIAL)) in page
+    assert 'href="/api/search?q=Global+South"' in page
+
+
+def test_search_page_filters_from_a_form(client):
+    """An HTML form sends empty fields; they mean "no filter"."""
+    r = client.get("/search?q=Global+South&mode=quote&kind=&theme=&doc=&date_from=&date_to=")
+    assert r.status_code == 200 and "grade-exact" in r.text
+    r = client.get("/search?q=Global+South&kind=commentary")
+    assert r.status_code == 200 and "Commentary" in r.text
+    r = client.get("/search?q=Global+South&date_from=yesterday")
+    assert r.status_code == 422 and "date from" in r.text
+    r = client.get("/search?q=Global+South&offset=99999999")
+    assert r.status_code == 422
+
+
+def test_search_page_paging(client):
+    r = client.get("/search", params={"q": "AI"})
+    assert r.status_code == 200
+    assert 'rel="next"' in r.text
+    r2 = client.get("/search", params={"q": "AI", "offset": 20})
+    assert r2.status_code == 200 and 'rel="prev"' in r2.text
+
+
+def test_search_page_without_query_shows_help(client):
+    r = client.get("/search")
+    assert r.status_code == 200 and "How search works" in r.text
+
+
+def test_openapi_declares_the_response_models(client):
+    spec = client.get("/api/openapi.json").json()
+    get = spec["paths"]["/api/search"]["get"]
+    assert "400" in get["responses"] and "200" in get["responses"]
+    names = {p["name"] for p in get["parameters"]}
+    assert names >= {"q", "mode", "kind", "doc", "theme", "date_from", "date_to", "limit", "offset"}
+    limit = next(p for p in get["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 100
+    schemas = spec["components"]["schemas"]
+    assert {"SearchResponse", "SearchHit", "VerifyResponse", "CheckedSentence"} <= set(schemas)
+    assert "/api/verify" in spec["paths"]
+
+
+def test_search_reads_the_index_of_the_sessions_version(client):
+    """Same DB session, same version: the API never mixes versions (smoke test of the wiring)."""
+    a = api(client, "Global South")
+    b = api(client, "Global South")
+    assert a == b

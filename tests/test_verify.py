@@ -1,0 +1,101 @@
+"""The quote check: each sentence of a pasted passage graded against its best source."""
+
+from __future__ import annotations
+
+from app import search
+from tests.conftest import OFFICIAL, passage_containing
+
+REAL = ("Xi emphasized that in order to seize opportunities and gain an advantage in the AI field, "
+        "China must achieve breakthroughs in fundamental theories, methods, and tools.")
+PARAPHRASE = "He said China should help poorer nations in the Global South build up their technology."
+INVENTED = "China will ban open-source AI models by 2027."
+
+
+def check(client, text: str) -> dict:
+    r = client.post("/api/verify", json={"text": text})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_mixed_paragraph_is_graded_sentence_by_sentence(client, official):
+    body = check(client, f"{REAL} {PARAPHRASE} {INVENTED}")
+    real, para, invented = body["sentences"]
+    assert [s["text"] for s in body["sentences"]] == [REAL, PARAPHRASE, INVENTED]
+
+    assert real["match"] == "exact" and real["score"] == 1.0
+    source = passage_containing(official, "Xi emphasized that in order to seize opportunities")
+    assert real["source"]["id"] == source["id"] and real["source"]["document"] == OFFICIAL
+    assert real["source"]["url"] and real["source"]["text"] == source["text"]
+    assert all(d["op"] == "equal" for d in real["diff"])
+
+    assert para["match"] in ("near", "related")
+    assert para["source"]["id"] == passage_containing(official, "particularly in the Global South")["id"]
+    assert any(d["op"] != "equal" for d in para["diff"])
+    assert 0 < para["score"] < 1
+
+    assert invented["match"] == "none" and invented["source"] is None
+
+    assert body["verdict"] == ("1 of 3 sentences found verbatim or nearly; 1 only related "
+                               "(reworded or partly matching); 1 not found in the archive.")
+
+
+def test_near_quote_shows_the_changed_words(client, official):
+    body = check(client, "Xi called for building independent, controllable, or collaboratively operating AI "
+                         "basic hardware and software systems.")
+    s = body["sentences"][0]
+    assert s["match"] == "near" and search.NEAR_MIN <= s["score"] < 1
+    assert s["source"]["id"] == passage_containing(official, "collaboratively operating AI basic hardware")["id"]
+    changes = [d for d in s["diff"] if d["op"] != "equal"]
+    assert {"op": "replace", "quote": "or", "source": "and"} in changes
+    assert any("Xi called for" in d["quote"] for d in changes)  # words the source does not have
+    assert "found verbatim or nearly" in body["verdict"]
+
+
+def test_typo_is_near_with_a_replace(client):
+    body = check(client, "It is necessary to grasp the development trends and inherent lavs of AI.")
+    s = body["sentences"][0]
+    assert s["match"] == "near"
+    assert {"op": "replace", "quote": "lavs", "source": "laws"} in s["diff"]
+
+
+def test_sentences_across_lines_and_run_together(client):
+    text = ("He called for deeply integrating AI technological innovation with industrial\ninnovation, building "
+            "an enterprise-led collaborative innovation system that unites industry, academia, research, and "
+            "application.\n\nFollowing the lecture and discussions, Xi Jinping delivered an important speech.")
+    body = check(client, text)
+    assert [s["match"] for s in body["sentences"]] == ["exact", "exact"]
+    assert body["verdict"] == "2 of 2 sentences found verbatim or nearly."
+
+
+def test_empty_and_limits(client, seed_settings):
+    body = check(client, "   ")
+    assert body == {"verdict": "No sentences to check.", "sentences": []}
+    limit = seed_settings.max_verify_chars
+    r = client.post("/api/verify", json={"text": "x" * (limit + 1)})
+    assert r.status_code == 422
+    assert client.post("/api/verify", json={}).status_code == 422
+    assert client.post("/api/verify", content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+    r = client.post("/verify", data={"text": "x" * (limit + 1)})
+    assert r.status_code == 422 and f"the limit is {limit}" in r.text
+
+
+def test_verify_page(client):
+    r = client.get("/verify")
+    assert r.status_code == 200 and "<textarea" in r.text and 'method="post"' in r.text
+    assert "verdict" not in r.text
+
+    text = f"{REAL} {INVENTED}"
+    posted = client.post("/verify", data={"text": text})
+    assert posted.status_code == 200
+    assert "1 of 2 sentences found verbatim or nearly" in posted.text
+    assert "grade-exact" in posted.text and "grade-none" in posted.text
+    assert "/verify?text=" in posted.text  # a shareable link to the same results
+
+    shared = client.get("/verify", params={"text": text})
+    assert shared.status_code == 200 and "1 of 2 sentences found verbatim or nearly" in shared.text
+
+
+def test_verify_page_escapes_input(client):
+    r = client.post("/verify", data={"text": '<script>alert("x")</script> Global South.'})
+    assert r.status_code == 200
+    assert "<script>alert" not in r.text and "&lt;script&gt;" in r.text
