@@ -106,7 +106,9 @@ def update(folder: Path, remove_docs: Iterable[str], add: Iterable[dict], progre
     """Delete the passages of `remove_docs`, add `add`, commit; returns passages added."""
     ix = whoosh_index.open_dir(str(folder))
     # procs=1: whoosh's multiprocess writer needs the parent's memory twice over for little gain on 2 cores.
-    writer = ix.writer(limitmb=256)
+    # compound=False: a compound segment is copied into each searcher's private memory (about
+    # 475 MB per searcher at 10,000 documents); separate files are mapped and shared instead.
+    writer = ix.writer(limitmb=256, compound=False)
     added = 0
     try:
         for slug in remove_docs:

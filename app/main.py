@@ -11,7 +11,7 @@ from app.config import Settings
 from app.db import make_engine, session_factory
 from app.index import Searchers
 from app.routes import crossrefs, directives, documents, export, health, passages, search, themes
-from app.web import SecurityHeaders, install_error_handlers, make_templates
+from app.web import RejectNul, SecurityHeaders, install_error_handlers, make_templates
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,7 +28,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Policy Archive",
         description="A searchable archive of AI policy statements and the commentary about them.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI needs inline script and a CDN, which the CSP forbids
+        swagger_ui_oauth2_redirect_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.searchers = Searchers(settings.index_root)
     app.state.templates = make_templates(settings)
+    app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(settings.static_dir)), name="static")

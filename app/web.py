@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -44,6 +45,39 @@ class SecurityHeaders:
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
+
+
+class RejectNul:
+    """Pure ASGI middleware: a NUL character in the path or a filter parameter gets a 400.
+
+    PostgreSQL refuses NUL in text, so letting one reach the store would turn a typo into
+    a 500; no slug, id or filter value can contain one. Free text (`q`, `text`) is exempt:
+    search takes every character literally and never sends it to the database.
+    """
+
+    FREE_TEXT = frozenset({"q", "text"})
+
+    def __init__(self, app):
+        self.app = app
+
+    def _has_nul(self, scope) -> bool:
+        if "\x00" in scope.get("path", ""):
+            return True
+        raw = scope.get("query_string", b"").decode("latin-1")
+        if "%00" not in raw and "\x00" not in raw:
+            return False
+        return any("\x00" in k or ("\x00" in v and k not in self.FREE_TEXT)
+                   for k, v in parse_qsl(raw, keep_blank_values=True))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self._has_nul(scope):
+            body = b'{"detail":"Input contains a NUL character."}'
+            await send({"type": "http.response.start", "status": 400, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                *SECURITY_HEADERS]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:

@@ -49,30 +49,6 @@ def before_generate_path_parameters(context, strategy):
         {k: real.get(k, st.just(v)) for k, v in params.items()})))
 
 
-if os.environ.get("TEST_DATABASE_URL"):
-    # Known bug, pinned by tests/test_security.py::test_nul_bytes_get_a_4xx_not_a_server_error (strict
-    # xfail on PostgreSQL): NUL in text reaches PostgreSQL and gives a 500. Keep NUL out of the fuzzing
-    # here so it looks for other bugs; drop these hooks when that test passes.
-    def _no_nul(value):
-        if isinstance(value, str):
-            return value.replace("\x00", "")
-        if isinstance(value, dict):
-            return {k: _no_nul(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [_no_nul(v) for v in value]
-        return value
-
-    @schema.hook
-    def map_path_parameters(context, path_parameters):
-        return _no_nul(path_parameters)
-
-    @schema.hook
-    def map_query(context, query):
-        return _no_nul(query)
-
-    @schema.hook
-    def map_body(context, body):
-        return _no_nul(body)
 
 
 @pytest.fixture(scope="module")

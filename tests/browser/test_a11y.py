@@ -18,15 +18,7 @@ pytestmark = pytest.mark.browser
 BLOCKING = {"serious", "critical"}
 # Known violations in files this suite does not own, reported to their owners: (page, rule id) -> fix.
 # They warn instead of failing while they last; any other serious/critical violation fails.
-KNOWN = {
-    ("search", "label-content-name-mismatch"):
-        'templates/_result.html: a.pid has aria-label="Permanent link to this sentence" but shows "¶ <id>"; '
-        "drop the aria-label and write the words as visually-hidden text inside the link",
-}
-KNOWN[("search-filtered", "label-content-name-mismatch")] = KNOWN[("search", "label-content-name-mismatch")]
-KNOWN[("verify-results", "color-contrast")] = (
-    "static/style.css:70 `.pid { color: #9aa1a9 }` on #fdfcf9 is 2.54:1 (verify.html shows '¶ <id>' in it); "
-    "use color: var(--muted) (#565d66, about 6.3:1)")
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def run_axe(page, axe_path) -> list[dict]:

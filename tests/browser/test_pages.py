@@ -170,12 +170,7 @@ def test_quote_check_on_a_pasted_paragraph(page, visit, pages, seed):
 
 # Known layout bugs in files this suite does not own; strict, so a fix shows up as XPASS: remove the
 # entry then.
-KNOWN_LAYOUT_BUGS = {
-    ("home", 375): "table.documents is wider than a phone screen (static/style.css: let it scroll or reflow)",
-    ("themes", 375): "table.documents is wider than a phone screen (static/style.css: let it scroll or reflow)",
-    ("directives", 375): "the theme <select> of _filters.html is 640px wide (static/style.css: max-width: 100%)",
-    ("search-filtered", 375): "the theme <select> of search.html is 640px wide (static/style.css: max-width: 100%)",
-}
+KNOWN_LAYOUT_BUGS: dict[tuple[str, int], str] = {}
 
 
 def _layout_params():
@@ -240,9 +235,6 @@ def test_without_javascript_every_feature_is_reachable(new_context, visit, pages
         assert page.locator("main a[href*='/documents/'], main a[href*='/s/']").count() >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="static/style.css:27 `button { display: inline-block }` overrides the "
-                   "`hidden` attribute, so dead Copy buttons show without JavaScript; add `[hidden] { display: none "
-                   "!important; }`")
 def test_without_javascript_no_dead_copy_buttons(new_context, visit, pages):
     page = new_context(java_script_enabled=False).new_page()
     visit(page, pages["directive"])
