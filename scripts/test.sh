@@ -19,6 +19,11 @@ PG_TESTS=(
     tests/test_api*.py
     tests/test_security.py
     tests/test_schema_fuzz.py
+    tests/test_crash.py
+    tests/test_serving_while_ingesting.py
+    tests/test_browse.py
+    tests/test_enrichment_ingest.py
+    tests/test_verify.py
 )
 PG_MARKERS="not browser"
 
