@@ -79,39 +79,40 @@ def _when(date: str | None) -> dt.datetime:
     return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
 
 
+def _finish(fg: FeedGenerator, entries) -> bytes:
+    """Add (url, title, document, summary) entries; the feed is as new as its newest entry."""
+    latest = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    for url, title, d, summary in entries:
+        e = fg.add_entry(order="append")
+        e.id(url)
+        e.title(title)
+        e.link(href=url)
+        e.author({"name": d.author or d.publisher or "Unknown"})
+        e.updated(_when(d.date))
+        e.summary(summary)
+        latest = max(latest, _when(d.date))
+    fg.updated(latest)
+    return fg.atom_str(pretty=True)
+
+
 def documents_feed(session, base: str, limit: int = 50) -> bytes:
     """Atom feed of the newest documents."""
     fg = _feed(base, "/feeds/documents.atom", "Policy Archive: documents", "New official texts and commentary")
     docs = session.scalars(select(Document).where(Document.status == "active")
                            .order_by(Document.date.desc().nulls_last(), Document.slug).limit(limit))
-    latest = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    for d in docs:
-        e = fg.add_entry(order="append")
-        e.id(urls.absolute(base, urls.document(d.slug)))
-        e.title(d.title)
-        e.link(href=urls.absolute(base, urls.document(d.slug)))
-        e.author({"name": d.author or d.publisher or "Unknown"})
-        e.updated(_when(d.date))
-        e.summary(f"{d.kind.title()} · {d.publisher or 'publisher not stated'} · {d.sentence_count} sentences")
-        latest = max(latest, _when(d.date))
-    fg.updated(latest)
-    return fg.atom_str(pretty=True)
+    return _finish(fg, (
+        (urls.absolute(base, urls.document(d.slug)), d.title, d,
+         f"{d.kind.title()} · {d.publisher or 'publisher not stated'} · {d.sentence_count} sentences")
+        for d in docs
+    ))
 
 
 def theme_feed(session, theme: Theme, base: str, limit: int = 100) -> bytes:
     """Atom feed of the newest passages on a theme."""
     fg = _feed(base, f"/feeds/themes/{theme.slug}.atom", f"Policy Archive: {theme.label}", theme.description or theme.label)
     page = browse.theme_passages(session, theme.slug, browse.Filters(), 0, limit)
-    latest = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    for row in page.rows:
-        p, d = row.passage, row.document
-        e = fg.add_entry(order="append")
-        e.id(urls.absolute(base, urls.passage(p.id)))
-        e.title(p.text[:120])
-        e.link(href=urls.absolute(base, urls.passage(p.id)))
-        e.author({"name": d.author or d.publisher or "Unknown"})
-        e.updated(_when(d.date))
-        e.summary(f"{p.text} ({d.title})")
-        latest = max(latest, _when(d.date))
-    fg.updated(latest)
-    return fg.atom_str(pretty=True)
+    return _finish(fg, (
+        (urls.absolute(base, urls.passage(r.passage.id)), r.passage.text[:120], r.document,
+         f"{r.passage.text} ({r.document.title})")
+        for r in page.rows
+    ))
