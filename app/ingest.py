@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import enrich, index, store
 from app.config import Settings
 from app.db import make_engine, session_factory, upgrade
-from app.models import Document, Passage, PassageTheme
+from app.models import Document, DocumentAlias, Passage, PassageTheme
 from app.progress import Progress
 from app.segment import segment
 from app.sources import Collected, SourceError, collect
@@ -173,7 +173,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
         else:
             docs = [d for d in touched if d.status == "active"]
             remove = [d.slug for d in touched] + [d.slug for d in retired]
-    with progress.stage("index passages", total=_count_passages(session, docs)) as tick:
+    with progress.stage("index passages", total=sum(d.sentence_count for d in docs)) as tick:
         index.update(folder, remove, _index_fields(session, docs), progress=tick)
         _pause("index", progress)
     store.switch(session, new_version, taxonomy.fingerprint if taxonomy else None, PIPELINE)
@@ -186,8 +186,6 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
 
 def _carry_over_renamed(session: Session) -> None:
     """Retired documents whose slug is now another's alias hand their ids to that document."""
-    from app.models import DocumentAlias
-
     rows = session.execute(
         select(Document, DocumentAlias.document_id)
         .join(DocumentAlias, DocumentAlias.slug == Document.slug)
@@ -198,15 +196,9 @@ def _carry_over_renamed(session: Session) -> None:
 
 
 def _count_sentences(session: Session) -> int:
-    from sqlalchemy import func
-
     return session.scalar(
         select(func.count()).select_from(Passage).where(Passage.active.is_(True), Passage.kind != "heading")
     ) or 0
-
-
-def _count_passages(session: Session, docs: list[Document]) -> int:
-    return sum(d.sentence_count for d in docs)
 
 
 def _index_fields(session: Session, docs: list[Document]):

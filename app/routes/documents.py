@@ -21,6 +21,7 @@ def home(request: Request, session: SessionDep, kind: KindParam = None, offset: 
     return render(request, "home.html", {
         "documents": docs, "total": total, "offset": offset, "page_size": PAGE, "kind": kind,
         "counts": queries.archive_counts(session), "json_url": urls.api_documents(),
+        "page_url": lambda o: urls.with_query(urls.home(), kind=kind, offset=o or None),
     })
 
 
