@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -68,9 +69,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     _settings(args)
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, proxy_headers=False)
+    options = dict(factory=True, host=args.host, port=args.port, workers=args.workers,
+                   log_level=args.log_level, proxy_headers=False)
+    if args.workers <= 1:
+        uvicorn.run("app.main:create_app", **options)
+        return 0
+    # With several workers uvicorn binds the listening socket itself without IPPROTO_TCP, so
+    # asyncio never sets TCP_NODELAY on accepted connections and every keep-alive response
+    # waits ~40 ms for Nagle's algorithm (uvicorn issue #3149); see listening_socket.
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("app.main:create_app", **options)
+    Multiprocess(config, sockets=[listening_socket(config)]).run()
     return 0
+
+
+def listening_socket(config) -> socket.socket:
+    """The socket uvicorn's workers share, with TCP_NODELAY set for their connections.
+
+    Linux copies TCP_NODELAY from a listening socket to the connections it accepts.
+    """
+    sock = config.bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
 
 
 def build_parser() -> argparse.ArgumentParser:
