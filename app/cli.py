@@ -66,22 +66,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the archive with uvicorn."""
+    _settings(args)
+    run_uvicorn("app.main:create_app", host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
+    return 0
+
+
+def run_uvicorn(factory: str, *, host: str, port: int, workers: int, log_level: str) -> None:
+    """Run an ASGI app factory ("module:function") under uvicorn with `workers` processes."""
     import uvicorn
 
-    _settings(args)
-    options = dict(factory=True, host=args.host, port=args.port, workers=args.workers,
-                   log_level=args.log_level, proxy_headers=False)
-    if args.workers <= 1:
-        uvicorn.run("app.main:create_app", **options)
-        return 0
+    options = dict(factory=True, host=host, port=port, workers=workers, log_level=log_level, proxy_headers=False)
+    if workers <= 1:
+        uvicorn.run(factory, **options)
+        return
     # With several workers uvicorn binds the listening socket itself without IPPROTO_TCP, so
     # asyncio never sets TCP_NODELAY on accepted connections and every keep-alive response
     # waits ~40 ms for Nagle's algorithm (uvicorn issue #3149); see listening_socket.
     from uvicorn.supervisors import Multiprocess
 
-    config = uvicorn.Config("app.main:create_app", **options)
+    config = uvicorn.Config(factory, **options)
     Multiprocess(config, sockets=[listening_socket(config)]).run()
-    return 0
 
 
 def listening_socket(config) -> socket.socket:

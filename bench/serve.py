@@ -1,4 +1,4 @@
-"""Serve an ASGI factory with uvicorn the way `policy-archive serve` does (app/cli.py cmd_serve).
+"""Serve an ASGI factory with uvicorn the way `policy-archive serve` does (app/cli.py run_uvicorn).
 
     python -m bench.serve MODULE:FACTORY --port P [--workers N]
 """
@@ -6,7 +6,7 @@
 import argparse
 import sys
 
-import uvicorn
+from app.cli import run_uvicorn
 
 
 def main(argv=None) -> int:
@@ -17,8 +17,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--log-level", default="warning")
     args = ap.parse_args(argv)
-    uvicorn.run(args.factory, factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level=args.log_level, proxy_headers=False)
+    run_uvicorn(args.factory, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     return 0
 
 
