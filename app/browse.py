@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Crossref, Document, Passage, PassageTheme, Theme
@@ -41,16 +41,19 @@ class Page:
 
 def themes_with_counts(session: Session) -> list[dict]:
     """Every theme with how many active official and commentary sentences carry it."""
-    counts: dict[str, dict[str, int]] = {}
+    # Per kind through a list of document ids rather than a join: the join made SQLite visit every
+    # passage of the archive and its document; this reads the theme index once, in theme order.
+    def of_kind(kind: str):
+        return func.sum(case((Passage.document_id.in_(select(Document.id).where(Document.kind == kind)), 1), else_=0))
+
     rows = session.execute(
-        select(PassageTheme.theme, Document.kind, func.count())
+        select(PassageTheme.theme, of_kind("official"), of_kind("commentary"))
         .join(Passage, Passage.id == PassageTheme.passage_id)
-        .join(Document, Document.id == Passage.document_id)
         .where(Passage.active.is_(True), Passage.kind != "heading")
-        .group_by(PassageTheme.theme, Document.kind)
+        .group_by(PassageTheme.theme)
     )
-    for theme, kind, n in rows:
-        counts.setdefault(theme, {})[kind] = n
+    counts = {theme: {"official": int(official or 0), "commentary": int(commentary or 0)}
+              for theme, official, commentary in rows}
     return [
         {"slug": t.slug, "label": t.label, "description": t.description, "parent": t.parent,
          "official": counts.get(t.slug, {}).get("official", 0),
@@ -68,43 +71,61 @@ def get_theme(session: Session, slug: str) -> Theme | None:
     return session.get(Theme, slug)
 
 
-def _filtered(q: Select, f: Filters) -> Select:
+def _document_conditions(f: Filters) -> list:
+    conditions = []
     if f.kind:
-        q = q.where(Document.kind == f.kind)
+        conditions.append(Document.kind == f.kind)
     if f.doc:
-        q = q.where(Document.slug == f.doc)
+        conditions.append(Document.slug == f.doc)
     if f.publisher:
-        q = q.where(Document.publisher == f.publisher)
-    if f.theme:
-        q = q.where(exists().where(and_(PassageTheme.passage_id == Passage.id, PassageTheme.theme == f.theme)))
-    return q
+        conditions.append(Document.publisher == f.publisher)
+    return conditions
 
 
-def _page(session: Session, q: Select, f: Filters, offset: int, limit: int, directives_first: bool) -> Page:
-    total = session.scalar(select(func.count()).select_from(q.with_only_columns(Passage.id).subquery())) or 0
+def _page(session: Session, passages: Select, f: Filters, offset: int, limit: int, directives_first: bool) -> Page:
+    """One page of `passages` (a select of Passage), grouped by document in date order.
+
+    Instead of counting and sorting every matching passage (tens of thousands on a big theme),
+    one statement counts them per document, ranks the documents and keeps the few whose
+    passages fall on the requested page; only their passages are then sorted and loaded.
+    """
     date_order = Document.date.asc().nulls_last() if f.sort == "date-asc" else Document.date.desc().nulls_last()
-    order = [date_order, Document.slug]
-    if directives_first:
-        order.append(Passage.is_directive.desc())
+    doc_order = [date_order, Document.slug]
+    per_doc = (passages.with_only_columns(Passage.document_id.label("doc"), func.count().label("n"))
+               .group_by(Passage.document_id).subquery("per_doc"))
+    ranked = (select(per_doc.c.doc, per_doc.c.n,
+                     func.sum(per_doc.c.n).over(order_by=doc_order, rows=(None, 0)).label("upto"),
+                     func.sum(per_doc.c.n).over().label("total"))
+              .join(Document, Document.id == per_doc.c.doc).where(*_document_conditions(f)).subquery("ranked"))
+    docs = session.execute(select(ranked).where(ranked.c.upto > offset, ranked.c.upto - ranked.c.n < offset + limit)
+                           .order_by(ranked.c.upto)).all()
+    if not docs:
+        total = session.scalar(select(func.coalesce(func.max(ranked.c.total), 0))) if offset else 0
+        return Page(int(total), [], offset, limit)
+    order = [*doc_order, Passage.is_directive.desc()] if directives_first else list(doc_order)
     order.append(Passage.position)
-    rows = session.execute(q.order_by(*order).offset(offset).limit(limit)).all()
+    rows = session.execute(
+        passages.add_columns(Document).join(Document, Document.id == Passage.document_id)
+        .where(Passage.document_id.in_([d.doc for d in docs]))
+        .order_by(*order).offset(offset - (docs[0].upto - docs[0].n)).limit(limit)
+    ).all()
     labels = themes_for(session, [p.id for p, _ in rows])
-    return Page(total, [Row(p, d, labels.get(p.id, [])) for p, d in rows], offset, limit)
+    return Page(int(docs[0].total), [Row(p, d, labels.get(p.id, [])) for p, d in rows], offset, limit)
 
 
 def theme_passages(session: Session, theme: str, f: Filters, offset: int, limit: int) -> Page:
     """Passages with a theme, grouped by document (newest first), directives first in each."""
-    q = (select(Passage, Document).join(Document, Document.id == Passage.document_id)
-         .join(PassageTheme, and_(PassageTheme.passage_id == Passage.id, PassageTheme.theme == theme))
+    q = (select(Passage).join(PassageTheme, and_(PassageTheme.passage_id == Passage.id, PassageTheme.theme == theme))
          .where(Passage.active.is_(True), Passage.kind != "heading"))
-    return _page(session, _filtered(q, Filters(f.kind, f.doc, f.publisher, None, f.sort)), f, offset, limit, True)
+    return _page(session, q, Filters(f.kind, f.doc, f.publisher, None, f.sort), offset, limit, True)
 
 
 def directives(session: Session, f: Filters, offset: int, limit: int) -> Page:
     """All active directives, filterable by theme, document and publisher."""
-    q = (select(Passage, Document).join(Document, Document.id == Passage.document_id)
-         .where(Passage.active.is_(True), Passage.is_directive.is_(True)))
-    return _page(session, _filtered(q, f), f, offset, limit, False)
+    q = select(Passage).where(Passage.active.is_(True), Passage.is_directive.is_(True))
+    if f.theme:
+        q = q.where(exists().where(and_(PassageTheme.passage_id == Passage.id, PassageTheme.theme == f.theme)))
+    return _page(session, q, f, offset, limit, False)
 
 
 def facet_values(session: Session, column) -> list[str]:

@@ -11,6 +11,7 @@ from app.config import Settings
 from app.db import make_engine, session_factory
 from app.index import Searchers
 from app.routes import crossrefs, directives, documents, export, health, passages, search, themes
+from app.pagecache import CachePages, PageCache, VersionProbe
 from app.web import RejectNul, SecurityHeaders, install_error_handlers, make_templates
 
 
@@ -18,10 +19,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings`; nothing is opened until the first request."""
     settings = settings or Settings()
     engine = make_engine(settings)
+    probe = VersionProbe(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        probe.close()
         engine.dispose()
 
     app = FastAPI(
@@ -38,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.searchers = Searchers(settings.index_root)
     app.state.templates = make_templates(settings)
+    app.state.page_cache = PageCache()
+    # Innermost of the three, so cached pages still get the NUL check and the security headers.
+    app.add_middleware(CachePages, cache=app.state.page_cache, probe=probe)
     app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)

@@ -91,6 +91,8 @@ class Passage(Base):
     __table_args__ = (
         Index("ix_passages_document_active_position", "document_id", "active", "position"),
         Index("ix_passages_directive", "is_directive", "active"),
+        # Covering: a theme page counts passages per document from the indexes alone (0002).
+        Index("ix_passages_id_active_kind_document", "id", "active", "kind", "document_id"),
     )
 
 
@@ -109,6 +111,7 @@ class PassageTheme(Base):
     """A theme given to a passage, with where it came from (heading, crossref, classifier)."""
 
     __tablename__ = "passage_themes"
+    __table_args__ = (Index("ix_passage_themes_theme_passage", "theme", "passage_id"),)
     passage_id: Mapped[str] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"), primary_key=True)
     theme: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
     score: Mapped[float] = mapped_column(Float, default=1.0)

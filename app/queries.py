@@ -5,18 +5,41 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app import urls
 from app.models import ArchiveState, Crossref, Document, DocumentAlias, Passage, PassageTheme
 
 MAX_REDIRECT_HOPS = 20
+# Statements used on every page are built once, below: building and cache-keying a statement
+# costs more than SQLite takes to run it. `ids` is expanded to the list given at execution.
+_IDS = bindparam("ids", expanding=True)
+
+
+# Plain SQL, so a raw DBAPI connection (the page cache's probe) and a session read it alike.
+VERSION_SQL = "SELECT version, ingested_at FROM archive_state WHERE id = 1"
 
 
 def current_version(session: Session) -> int:
     """The archive version this request reads (0 before the first ingest)."""
     return session.scalar(select(ArchiveState.version).where(ArchiveState.id == 1)) or 0
+
+
+def version_key_of(row) -> tuple[int, str] | None:
+    """(version, time of its ingest) from a VERSION_SQL row; None before the first ingest.
+
+    The time tells apart two archives that reached the same number (a database rebuilt from
+    scratch); str() gives one form whichever connection read it.
+    """
+    if row is None or not row[0]:
+        return None
+    return int(row[0]), str(row[1])
+
+
+def version_key(session: Session) -> tuple[int, str] | None:
+    """The version key of the snapshot `session` reads."""
+    return version_key_of(session.connection().exec_driver_sql(VERSION_SQL).first())
 
 
 @dataclass
@@ -77,9 +100,12 @@ def archive_counts(session: Session) -> dict:
     return counts
 
 
+_BY_SLUG = select(Document).where(Document.slug == bindparam("slug"))
+
+
 def resolve_document(session: Session, slug: str) -> Resolved | None:
     """Find a document by slug or alias."""
-    doc = session.scalar(select(Document).where(Document.slug == slug))
+    doc = session.scalar(_BY_SLUG, {"slug": slug})
     if doc is not None and doc.status == "active":
         return Resolved("ok", doc)
     alias = session.get(DocumentAlias, slug)
@@ -92,11 +118,17 @@ def resolve_document(session: Session, slug: str) -> Resolved | None:
     return None
 
 
+# Its document comes along, so the page's own session.get(Document, ...) needs no query.
+_PASSAGE_AND_DOCUMENT = (select(Passage, Document).join(Document, Document.id == Passage.document_id)
+                         .where(Passage.id == bindparam("id")))
+
+
 def resolve_passage(session: Session, passage_id: str) -> Resolved | None:
     """Find a passage by id; follow successors of corrected text; say when it is gone."""
-    p = session.get(Passage, passage_id)
-    if p is None:
+    row = session.execute(_PASSAGE_AND_DOCUMENT, {"id": passage_id}).first()
+    if row is None:
         return None
+    p = row[0]
     if p.active:
         return Resolved("ok", p)
     q, hops = p, 0
@@ -110,27 +142,30 @@ def resolve_passage(session: Session, passage_id: str) -> Resolved | None:
     return Resolved("gone", p)
 
 
+_SUCCEEDED_BY = select(Passage).where(Passage.successor_id.in_(_IDS))
+
+
 def history(session: Session, passage_id: str) -> list[Passage]:
     """Earlier wordings that were corrected into this passage, newest first."""
     out: list[Passage] = []
     frontier = [passage_id]
     seen = set(frontier)
     while frontier and len(out) < 50:
-        rows = list(session.scalars(select(Passage).where(Passage.successor_id.in_(frontier))))
+        rows = list(session.scalars(_SUCCEEDED_BY, {"ids": frontier}))
         frontier = [r.id for r in rows if r.id not in seen]
         seen.update(frontier)
         out.extend(r for r in rows if r.id in frontier)
     return sorted(out, key=lambda r: r.retired_version or 0, reverse=True)
 
 
+_THEMES_OF = select(PassageTheme.passage_id, PassageTheme.theme).where(PassageTheme.passage_id.in_(_IDS)).order_by(PassageTheme.theme)
+
+
 def themes_for(session: Session, ids: list[str]) -> dict[str, list[str]]:
     """Theme slugs of each passage."""
     out: dict[str, list[str]] = defaultdict(list)
     for i in range(0, len(ids), 500):
-        for pid, theme in session.execute(
-            select(PassageTheme.passage_id, PassageTheme.theme)
-            .where(PassageTheme.passage_id.in_(ids[i:i + 500])).order_by(PassageTheme.theme)
-        ):
+        for pid, theme in session.execute(_THEMES_OF, {"ids": ids[i:i + 500]}):
             out[pid].append(theme)
     return out
 
@@ -145,20 +180,28 @@ class Link:
     score: float
 
 
+def _links_statement():
+    """Both directions in one statement: (passage asked about, passage on the other side, ...)."""
+    pairs = union_all(
+        select(Crossref.commentary_id.label("here"), Crossref.official_id.label("there"), Crossref.relation, Crossref.score)
+        .where(Crossref.commentary_id.in_(_IDS)),
+        select(Crossref.official_id, Crossref.commentary_id, Crossref.relation, Crossref.score)
+        .where(Crossref.official_id.in_(_IDS)),
+    ).subquery("pairs")
+    other = aliased(Passage, name="other")
+    return (select(pairs.c.here, other, Document, pairs.c.relation, pairs.c.score).select_from(pairs)
+            .join(other, other.id == pairs.c.there).join(Document, Document.id == other.document_id))
+
+
+_LINKS = _links_statement()
+
+
 def crossrefs_for(session: Session, ids: list[str]) -> dict[str, list[Link]]:
     """Cross-references of each passage, in both directions, best first."""
     out: dict[str, list[Link]] = defaultdict(list)
-    other = aliased(Passage)
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for here, there in ((Crossref.commentary_id, Crossref.official_id), (Crossref.official_id, Crossref.commentary_id)):
-            rows = session.execute(
-                select(here, other, Document, Crossref.relation, Crossref.score)
-                .join(other, other.id == there).join(Document, Document.id == other.document_id)
-                .where(here.in_(chunk))
-            )
-            for pid, p, d, relation, score in rows:
-                out[pid].append(Link(p, d, relation, score))
+        for pid, p, d, relation, score in session.execute(_LINKS, {"ids": ids[i:i + 500]}):
+            out[pid].append(Link(p, d, relation, score))
     for links in out.values():
         links.sort(key=lambda link: (-link.score, link.passage.position))
     return out
@@ -189,11 +232,16 @@ class DocumentView:
     official: Document | None
 
 
+_READING_ORDER = (select(Passage).where(Passage.document_id == bindparam("doc"), Passage.active.is_(True))
+                  .order_by(Passage.position))
+_COMMENTARIES_ON = (select(Document).where(Document.comments_on == bindparam("slug"), Document.status == "active")
+                    .order_by(Document.slug))
+_ACTIVE_BY_SLUG = select(Document).where(Document.slug == bindparam("slug"), Document.status == "active")
+
+
 def document_view(session: Session, doc: Document) -> DocumentView:
     """The document's active passages grouped into sections and paragraphs."""
-    passages = list(session.scalars(
-        select(Passage).where(Passage.document_id == doc.id, Passage.active.is_(True)).order_by(Passage.position)
-    ))
+    passages = list(session.scalars(_READING_ORDER, {"doc": doc.id}))
     sections: list[Section] = []
     for p in passages:
         if p.kind == "heading" or not sections:
@@ -205,12 +253,10 @@ def document_view(session: Session, doc: Document) -> DocumentView:
             paras.append(Paragraph(p.paragraph))
         paras[-1].passages.append(p)
     ids = [p.id for p in passages]
-    commentaries = list(session.scalars(
-        select(Document).where(Document.comments_on == doc.slug, Document.status == "active").order_by(Document.slug)
-    )) if doc.kind == "official" else []
+    commentaries = list(session.scalars(_COMMENTARIES_ON, {"slug": doc.slug})) if doc.kind == "official" else []
     official = None
     if doc.kind == "commentary" and doc.comments_on:
-        official = session.scalar(select(Document).where(Document.slug == doc.comments_on, Document.status == "active"))
+        official = session.scalar(_ACTIVE_BY_SLUG, {"slug": doc.comments_on})
     return DocumentView(doc, sections, passages, themes_for(session, ids), crossrefs_for(session, ids), commentaries, official)
 
 
@@ -235,9 +281,21 @@ def passage_json(session: Session, p: Passage) -> dict:
     return obj
 
 
+def _context_statement():
+    """The nearest `before` and `after` readable passages around a position, in one statement."""
+    near = select(Passage.id).where(Passage.document_id == bindparam("doc"), Passage.active.is_(True),
+                                    Passage.kind != "heading")
+    prev = near.where(Passage.position < bindparam("pos")).order_by(Passage.position.desc()).limit(bindparam("before"))
+    nxt = near.where(Passage.position > bindparam("pos")).order_by(Passage.position).limit(bindparam("after"))
+    # Wrapped as subqueries: SQLite accepts ORDER BY and LIMIT only there, not in a UNION's members.
+    around = union_all(select(prev.subquery().c.id), select(nxt.subquery().c.id))
+    return select(Passage).where(Passage.id.in_(around)).order_by(Passage.position)
+
+
+_CONTEXT = _context_statement()
+
+
 def context(session: Session, p: Passage, before: int = 1, after: int = 1) -> tuple[list[Passage], list[Passage]]:
     """The passages just before and after `p` in its document (headings skipped)."""
-    base = select(Passage).where(Passage.document_id == p.document_id, Passage.active.is_(True), Passage.kind != "heading")
-    prev = list(session.scalars(base.where(Passage.position < p.position).order_by(Passage.position.desc()).limit(before)))
-    nxt = list(session.scalars(base.where(Passage.position > p.position).order_by(Passage.position).limit(after)))
-    return prev[::-1], nxt
+    rows = list(session.scalars(_CONTEXT, {"doc": p.document_id, "pos": p.position, "before": before, "after": after}))
+    return [r for r in rows if r.position < p.position], [r for r in rows if r.position > p.position]

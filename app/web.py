@@ -13,8 +13,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import urls
+from app import queries, urls
 from app.config import Settings
+from app.pagecache import PAGE_SLOT
 
 log = logging.getLogger("policy_archive")
 
@@ -97,11 +98,25 @@ def get_session(request: Request):
         yield session
 
 
+def get_page_session(request: Request):
+    """A read session for a page that shows only the archive (at one version) and its own URL.
+
+    The version is read first, inside the page's snapshot, so CachePages files the rendered
+    page under the version it actually shows.
+    """
+    with request.app.state.sessions() as session:
+        slot = request.scope.get(PAGE_SLOT)
+        if slot is not None:
+            slot["version"] = queries.version_key(session)
+        yield session
+
+
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+PageSessionDep = Annotated[Session, Depends(get_page_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

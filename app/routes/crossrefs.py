@@ -6,7 +6,7 @@ from typing import Annotated
 
 from app import browse, queries, urls
 from app.crossref import word_diff
-from app.web import SessionDep, render
+from app.web import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["cross-references"])
 
@@ -19,7 +19,7 @@ def _document(session, slug: str):
 
 
 @router.get("/compare/{slug}", include_in_schema=False)
-def compare_page(request: Request, slug: str, session: SessionDep):
+def compare_page(request: Request, slug: str, session: PageSessionDep):
     """A commentary and its official text side by side, links and labels on every sentence."""
     found = _document(session, slug)
     if found.status == "moved":

@@ -5,14 +5,14 @@ from fastapi import APIRouter, Request
 from app import browse, queries, urls
 from app.models import Document
 from app.routes.params import Limit, Offset, Slug, Sort, Text, filters
-from app.web import SessionDep, render
+from app.web import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["directives"])
 PAGE = 50
 
 
 @router.get("/directives", include_in_schema=False)
-def directives_page(request: Request, session: SessionDep, theme: Text = None, doc: Slug = None,
+def directives_page(request: Request, session: PageSessionDep, theme: Text = None, doc: Slug = None,
                     publisher: Text = None, sort: Sort = "date-desc", offset: Offset = 0):
     """All directives, newest documents first."""
     f = filters(None, doc, publisher, theme, sort)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from app import queries, urls
-from app.web import SessionDep, render
+from app.web import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["documents"])
 PAGE = 50
@@ -15,7 +15,7 @@ OffsetParam = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 @router.get("/", include_in_schema=False)
-def home(request: Request, session: SessionDep, kind: KindParam = None, offset: OffsetParam = 0):
+def home(request: Request, session: PageSessionDep, kind: KindParam = None, offset: OffsetParam = 0):
     """What the archive holds."""
     total, docs = queries.list_documents(session, kind=kind, limit=PAGE, offset=offset)
     return render(request, "home.html", {
@@ -34,7 +34,7 @@ def api_documents(session: SessionDep, kind: KindParam = None,
 
 
 @router.get("/documents/{slug}", include_in_schema=False)
-def reader(request: Request, slug: str, session: SessionDep):
+def reader(request: Request, slug: str, session: PageSessionDep):
     """A document to read, every passage addressable by its id."""
     found = queries.resolve_document(session, slug)
     if found is None:

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from app import cite, queries, urls
 from app.models import Document
-from app.web import SessionDep, render
+from app.web import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["passages"])
 
@@ -38,7 +38,7 @@ def _page(request: Request, session, p, template: str, canonical: str):
 
 
 @router.get("/s/{passage_id}", include_in_schema=False)
-def passage_page(request: Request, passage_id: str, session: SessionDep):
+def passage_page(request: Request, passage_id: str, session: PageSessionDep):
     """A passage's permanent page: text, context, links and correction history."""
     found = _lookup(session, passage_id)
     if found.status == "moved":
@@ -49,7 +49,7 @@ def passage_page(request: Request, passage_id: str, session: SessionDep):
 
 
 @router.get("/d/{passage_id}", include_in_schema=False)
-def directive_page(request: Request, passage_id: str, session: SessionDep):
+def directive_page(request: Request, passage_id: str, session: PageSessionDep):
     """A directive's citable page; other passages redirect to their /s/ page."""
     found = _lookup(session, passage_id)
     if found.status == "moved":

@@ -5,14 +5,14 @@ from fastapi import APIRouter, HTTPException, Request
 from app import browse, queries, urls
 from app.models import Document
 from app.routes.params import Kind, Limit, Offset, Slug, Sort, Text, filters
-from app.web import SessionDep, render
+from app.web import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["themes"])
 PAGE = 50
 
 
 @router.get("/themes", include_in_schema=False)
-def themes_page(request: Request, session: SessionDep):
+def themes_page(request: Request, session: PageSessionDep):
     """All themes with counts of official and commentary sentences."""
     return render(request, "themes.html", {"themes": browse.themes_with_counts(session), "json_url": urls.api_themes()})
 
@@ -31,7 +31,7 @@ def _theme_or_404(session, slug: str):
 
 
 @router.get("/themes/{slug}", include_in_schema=False)
-def theme_page(request: Request, slug: str, session: SessionDep, kind: Kind = None, doc: Slug = None,
+def theme_page(request: Request, slug: str, session: PageSessionDep, kind: Kind = None, doc: Slug = None,
                publisher: Text = None, sort: Sort = "date-desc", offset: Offset = 0):
     """Passages on one theme, grouped by document, directives first."""
     theme = _theme_or_404(session, slug)

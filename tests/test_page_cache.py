@@ -1,0 +1,143 @@
+"""Pages served again are the same page, and never outlive the archive version they show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from fastapi.testclient import TestClient
+
+import app.cite
+import app.pagecache
+from app.ingest import run
+from app.main import create_app
+from tests.conftest import OFFICIAL, SEED_FILE, SEEDS
+
+DIRECTIVE = "pztcufnb7mdp"  # the first directive of the official seed
+DIRECTIVE_FROM = "Moreover, Xi urged the use of AI to drive a paradigm shift in scientific research"
+DIRECTIVE_TO = "Moreover, Xi urged the use of AI to drive a profound paradigm shift in scientific research"
+REMOVED = "Members of the Political Bureau listened carefully and engaged in discussions."
+PAGES = ["/", f"/documents/{OFFICIAL}", f"/d/{DIRECTIVE}", f"/s/{DIRECTIVE}", "/themes",
+         "/themes/gaining-an-edge", "/themes/gaining-an-edge?kind=official&offset=1", "/directives?theme=talent"]
+
+
+def _client(settings) -> TestClient:
+    return TestClient(create_app(settings), follow_redirects=False)
+
+
+def _passage_id(c: TestClient, fragment: str) -> str:
+    found = [p["id"] for p in c.get(f"/api/documents/{OFFICIAL}").json()["passages"] if fragment in p["text"]]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_a_page_served_again_is_the_same_bytes_with_the_same_headers(seed_settings):
+    with _client(seed_settings) as c:
+        for page in PAGES:
+            first, again = c.get(page), c.get(page)
+            assert first.status_code == again.status_code == 200, page
+            assert first.content == again.content, page
+            assert first.headers == again.headers, page
+            assert again.headers["content-security-policy"].startswith("default-src 'self'")
+            assert again.headers["x-frame-options"] == "DENY"
+
+
+def test_the_next_request_after_an_ingest_shows_the_new_version(make_settings, tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    settings = make_settings()
+    run(settings, [folder])
+    with _client(settings) as c:
+        directive = _passage_id(c, DIRECTIVE_FROM)
+        removed = _passage_id(c, REMOVED)
+        urls = [f"/d/{directive}", f"/s/{directive}", f"/s/{removed}", f"/documents/{OFFICIAL}",
+                "/themes/gaining-an-edge", "/directives?theme=gaining-an-edge"]
+        for _ in range(2):  # the second round is answered from memory
+            for url in urls:
+                r = c.get(url)
+                assert r.status_code == 200, url
+        assert DIRECTIVE_FROM in c.get(f"/documents/{OFFICIAL}").text
+
+        path = folder / SEED_FILE.name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(DIRECTIVE_FROM) == 1 and text.count(REMOVED) == 1
+        path.write_text(text.replace(DIRECTIVE_FROM, DIRECTIVE_TO).replace(" " + REMOVED, ""), encoding="utf-8")
+        assert run(settings, [folder]).version == 2  # the same data folder, the same running app
+
+        r = c.get(f"/d/{directive}")
+        assert r.status_code == 301
+        new = r.headers["location"].removeprefix("/d/")
+        assert new != directive and DIRECTIVE_TO in c.get(f"/d/{new}").text
+        assert c.get(f"/s/{directive}").headers["location"] == f"/s/{new}"
+        r = c.get(f"/s/{removed}")
+        assert r.status_code == 410 and REMOVED in r.text
+        for url in (f"/documents/{OFFICIAL}", "/themes/gaining-an-edge", "/directives?theme=gaining-an-edge"):
+            r = c.get(url)
+            assert r.status_code == 200 and DIRECTIVE_TO in r.text and DIRECTIVE_FROM not in r.text, url
+        assert REMOVED not in c.get(f"/documents/{OFFICIAL}").text
+
+
+def test_a_document_ingested_after_a_404_is_served(make_settings, tmp_path):
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy(SEEDS.parent / "tests" / "data" / "docs" / "extra-official.txt", extra)
+    settings = make_settings()
+    run(settings, [SEEDS])
+    with _client(settings) as c:
+        home = c.get("/").text
+        assert c.get("/documents/quillfeather-testbeds-statement-2025").status_code == 404
+        run(settings, [SEEDS, extra])
+        assert c.get("/documents/quillfeather-testbeds-statement-2025").status_code == 200
+        assert "Quillfeather" in c.get("/").text and "Quillfeather" not in home
+        run(settings, [SEEDS])
+        assert c.get("/documents/quillfeather-testbeds-statement-2025").status_code == 410
+        assert "Quillfeather" not in c.get("/").text
+
+
+def test_absolute_links_follow_the_host_each_request_names(seed_settings):
+    with _client(seed_settings) as c:
+        for host in ("archive.example", "mirror.example", "archive.example"):
+            r = c.get(f"/d/{DIRECTIVE}", headers={"host": host})
+            assert f'<meta property="og:url" content="http://{host}/d/{DIRECTIVE}">' in r.text
+            other = "mirror.example" if host == "archive.example" else "archive.example"
+            assert other not in r.text
+
+
+def test_the_search_box_shows_each_requests_own_query_escaped(seed_settings):
+    with _client(seed_settings) as c:
+        for q in ("alpha", '<b>"beta"</b>', "alpha"):
+            r = c.get(f"/d/{DIRECTIVE}", params={"q": q})
+            assert r.status_code == 200
+            assert "<b>" not in r.text
+            shown = q.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+            assert f'value="{shown}"' in r.text
+
+
+def test_a_citation_served_on_another_day_carries_that_days_access_date(seed_settings, monkeypatch):
+    class Day(dt.date):
+        current = dt.date(2031, 2, 28)
+
+        @classmethod
+        def today(cls):
+            return cls.current
+
+    clock = SimpleNamespace(date=Day)
+    monkeypatch.setattr(app.cite, "dt", clock)
+    monkeypatch.setattr(app.pagecache, "dt", clock)
+    with _client(seed_settings) as c:
+        assert "accessed 28 February 2031" in c.get(f"/d/{DIRECTIVE}").text
+        assert "accessed 28 February 2031" in c.get(f"/d/{DIRECTIVE}").text
+        Day.current = dt.date(2031, 3, 1)
+        page = c.get(f"/d/{DIRECTIVE}").text
+        assert "accessed 1 March 2031" in page and "28 February 2031" not in page
+
+
+@pytest.mark.parametrize("page", ["/d/pnotanidxxxx", "/documents/no-such-document", "/themes/no-such-theme"])
+def test_error_pages_keep_their_status_and_headers_when_asked_again(seed_settings, page):
+    with _client(seed_settings) as c:
+        for _ in range(2):
+            r = c.get(page)
+            assert r.status_code == 404
+            assert r.headers["x-content-type-options"] == "nosniff"
