@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -138,26 +139,102 @@ def prune(root: Path, keep: Iterable[int]) -> None:
 
 
 class Searchers:
-    """One open searcher per archive version and thread, opened lazily and reused.
+    """A few open searchers per archive version, shared by all the threads of a process.
+
+    A Whoosh searcher must not be used by two threads at once (it reads its files by seeking
+    then reading), so a request leases one for its duration. At most `size` are open per
+    version however many threads the server runs: each holds open files and read buffers, and
+    FastAPI runs sync endpoints on up to 40 threads. Only the newest version asked for keeps
+    idle searchers; an older version's are closed once given back.
 
     Searchers are reopened rather than refresh()ed: in the Whoosh forks refresh after a
     merge can return duplicate documents. Versions are immutable once switched to, so a
     searcher for a version never goes stale.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, size: int = 4):
         self.root = root
-        self._local = threading.local()
+        self.size = size
+        self._cond = threading.Condition()
+        self._idle: dict[int, list[Searcher]] = {}
+        self._open: dict[int, int] = {}  # version -> searchers open, idle or leased
+        self._newest = 0
+        self._solo: dict[int, Searcher] = {}
+
+    @contextmanager
+    def lease(self, version: int) -> Iterator[Searcher | None]:
+        """A searcher of `version` for the calling thread alone, until the block ends (None: no index)."""
+        searcher = self._acquire(version)
+        try:
+            yield searcher
+        finally:
+            if searcher is not None:
+                self._release(version, searcher)
+
+    def _acquire(self, version: int) -> Searcher | None:
+        folder = version_dir(self.root, version)
+        if not folder.is_dir():
+            return None
+        with self._cond:
+            if version > self._newest:
+                self._newest = version
+                self._close_idle(lambda v: v < version)
+            while True:
+                idle = self._idle.get(version)
+                if idle:
+                    return idle.pop()
+                if self._open.get(version, 0) < self.size:
+                    self._open[version] = self._open.get(version, 0) + 1
+                    break
+                self._cond.wait()
+        try:  # opened outside the lock: it reads files
+            return whoosh_index.open_dir(str(folder)).searcher()
+        except BaseException:
+            with self._cond:
+                self._open[version] -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, version: int, searcher: Searcher) -> None:
+        with self._cond:
+            if version < self._newest:
+                self._open[version] -= 1
+                if not self._open[version]:
+                    del self._open[version]
+                searcher.close()
+            else:
+                self._idle.setdefault(version, []).append(searcher)
+            self._cond.notify()
+
+    def _close_idle(self, which) -> None:
+        """Close the idle searchers of the versions `which` selects (the lock is held)."""
+        for v in [v for v in self._idle if which(v)]:
+            for searcher in self._idle.pop(v):
+                searcher.close()
+                self._open[v] -= 1
+            if not self._open[v]:
+                del self._open[v]
 
     def get(self, version: int) -> Searcher | None:
-        """The calling thread's searcher for `version`, or None when that index is missing."""
-        cache: dict[int, Searcher] = getattr(self._local, "cache", None) or {}
-        self._local.cache = cache
-        if version not in cache:
+        """A searcher of `version` for single-threaded callers (scripts, benchmarks); the web leases."""
+        if version not in self._solo:
             folder = version_dir(self.root, version)
             if not folder.is_dir():
                 return None
-            for old in list(cache):
-                cache.pop(old).close()
-            cache[version] = whoosh_index.open_dir(str(folder)).searcher()
-        return cache[version]
+            for old in list(self._solo):
+                self._solo.pop(old).close()
+            self._solo[version] = whoosh_index.open_dir(str(folder)).searcher()
+        return self._solo[version]
+
+    def open_count(self) -> int:
+        """How many searchers are open (leased or idle), single-threaded ones aside."""
+        with self._cond:
+            return sum(self._open.values())
+
+    def close(self) -> None:
+        """Close every idle searcher; leased ones are closed when given back."""
+        with self._cond:
+            self._newest = max(self._newest, max(self._open, default=0)) + 1
+            self._close_idle(lambda v: True)
+        for old in list(self._solo):
+            self._solo.pop(old).close()

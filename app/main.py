@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        app.state.searchers.close()
         probe.close()
         engine.dispose()
 

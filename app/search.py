@@ -29,21 +29,26 @@ import difflib
 import heapq
 import math
 import re
+import struct
 import threading
 import unicodedata
-import weakref
+import zlib
 from array import array
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from pickle import loads
 
 from markupsafe import Markup, escape
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from whoosh import columns as wcolumns
 from whoosh import query as wq
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import StemFilter, StemmingAnalyzer, StopFilter
 from whoosh.qparser import QueryParser
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from app import queries, urls
@@ -68,6 +73,9 @@ INTERSECT_BUDGET = 50_000  # postings read to narrow exact candidates by the nex
 VERIFY_MAX = 2_000  # exact candidates checked against their text at most (boilerplate of common words)
 BM25_K1, BM25_B = 1.2, 0.75
 POSTINGS_CACHE = 4_000_000  # posting list entries kept in memory across requests (~16 MB)
+NORM_CACHE = 60_000  # normalised sentence texts kept per index version across requests (~15 MB)
+DF_CACHE = 200_000  # document frequencies kept per index version across requests (~30 MB at most)
+ALL_TITLES_MAX = 50_000  # up to this many documents, an index version's titles are read in one query
 MAX_OFFSET = 10_000  # paging stops here
 MAX_HITS = MAX_OFFSET + 100  # exact hits ranked and listed at most (more are counted, not listed)
 ADVANCED_POOL = 1_000  # advanced mode: hits ranked by grade, then BM25
@@ -194,10 +202,20 @@ def stems(searcher: Searcher, text: str) -> list[str]:
 
 # The `text` field's analyzer (StemmingAnalyzer with its defaults), for one word at a time.
 _STEMMER = StemmingAnalyzer()
+_STOPS = next(f for f in _STEMMER.items if isinstance(f, StopFilter))
+_STEMS = next(f for f in _STEMMER.items if isinstance(f, StemFilter))
+_ONE_TOKEN = re.compile(r"\w+")  # the analyzer's tokenizer takes such a string whole
 
 
 @lru_cache(maxsize=200_000)
 def _word_stem(word: str) -> str | None:
+    """The stem of one word as the `text` field indexes it, or None for a stop word."""
+    if _ONE_TOKEN.fullmatch(word):
+        # The analyzer's own steps, without building its token stream for one word.
+        w = word.lower()
+        if len(w) < _STOPS.min or (_STOPS.max is not None and len(w) > _STOPS.max) or w in _STOPS.stops:
+            return None
+        return w if w in _STEMS.ignore else _STEMS._stem(w)
     toks = [t.text for t in _STEMMER(word)]
     return toks[0] if toks else None
 
@@ -354,8 +372,6 @@ class _PostingsCache:
 
 
 _POSTINGS = _PostingsCache(POSTINGS_CACHE)
-_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # searcher -> its column readers
-_COLUMNS_LOCK = threading.Lock()
 
 
 def _index_key(searcher: Searcher) -> tuple:
@@ -372,6 +388,217 @@ def _index_key(searcher: Searcher) -> tuple:
     return (folder, tuple(leaves))
 
 
+# --- reading posting lists fast ------------------------------------------------------------------
+#
+# whoosh3 stores a block of up to 128 postings as one zlib-compressed pickle of (ids, weights,
+# positions); unpickling the positions (a small pickle per posting) is most of the cost of
+# Matcher.all_ids(), and search never needs them. So only the head of each block is inflated and
+# unpickled. Any block that does not look as expected is read whole, the ordinary way.
+
+_IDS_HEAD = re.compile(rb"\x80\x02(?:\((?:K.|M..|J....)*t|(?:K.|M..|J....){1,3}[\x85\x86\x87])", re.DOTALL)
+_WEIGHTS_HEAD = re.compile(rb"(?:q.|r....)?(N|G.{8}|\((?:G.{8})*t|(?:G.{8}){1,3}[\x85\x86\x87])", re.DOTALL)
+
+
+def _block_head(m, weights: bool) -> tuple[list[int], object]:
+    """The doc ids (and weights) of a W3LeafMatcher's current block."""
+    raw = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+    n = m._blocklength
+    if m._compression:
+        need = 8 + 5 * n + (16 + 9 * n if weights else 0)
+        head = zlib.decompressobj().decompress(raw, need)
+    else:
+        head = raw
+    found = _IDS_HEAD.match(head)
+    ids = list(accumulate(loads(found.group() + b"."))) if found else []
+    w, ok = None, bool(ids) and len(ids) == n and ids[-1] == m._maxid
+    if ok and weights:
+        wm = _WEIGHTS_HEAD.match(head, found.end())
+        w = loads(b"\x80\x02" + wm.group(1) + b".") if wm else None
+        ok = wm is not None and (not isinstance(w, tuple) or len(w) == n)
+    if not ok:
+        data = loads(zlib.decompress(raw) if m._compression else raw)  # the slow, sure way
+        ids, w = list(accumulate(data[0])), data[1]
+    return ids, w
+
+
+def _leaf_postings(leaf, fieldname: str, word: str, weights: bool) -> tuple[list[int], list[float] | None]:
+    """Doc ids (and weights) of a term in one segment, deleted documents included."""
+    terms = getattr(leaf, "_terms", None)
+    m = None
+    if terms is not None and hasattr(leaf, "_text_to_bytes"):
+        m = terms.matcher(fieldname, leaf._text_to_bytes(fieldname, word), leaf.schema[fieldname].format)
+    if m is None or not all(hasattr(m, a) for a in ("_postfile", "_dataoffset", "_nextoffset", "_lastblock", "_goto")):
+        m = m or leaf.postings(fieldname, word)
+        ids, ws = [], []
+        while m.is_active():
+            ids.append(m.id())
+            if weights:
+                ws.append(m.weight())
+            m.next()
+        return ids, ws if weights else None
+    ids, ws = [], []
+    while True:
+        block, w = _block_head(m, weights)
+        ids.extend(block)
+        if weights:
+            if w is None:
+                ws.extend([1.0] * len(block))
+            elif isinstance(w, float):
+                ws.extend([w] * len(block))
+            else:
+                ws.extend(w)
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    return ids, ws if weights else None
+
+
+def read_postings(reader, fieldname: str, word: str, weights: bool = False) -> tuple[array, array | None]:
+    """Doc ids of a term's live postings, in order (and their weights): what Matcher.all_ids() gives."""
+    ids, ws = array("i"), array("f") if weights else None
+    for leaf, base in reader.leaf_readers():
+        try:
+            got, w = _leaf_postings(leaf, fieldname, word, weights)
+        except TermNotFound:
+            continue
+        deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
+        if deleted:
+            keep = [i for i, d in enumerate(got) if d not in deleted]
+            got = [got[i] for i in keep]
+            w = [w[i] for i in keep] if weights else None
+        ids.extend([d + base for d in got] if base else got)
+        if weights:
+            ws.extend(w)
+    return ids, ws
+
+
+# --- one index version's sentence metadata, in memory ----------------------------------------------
+
+
+def _raw_column(leaf, name: str, column=None) -> list | None:
+    """Every value of a column of one segment, untranslated, read in one go (None: not possible)."""
+    try:
+        if column is None:
+            if not leaf.has_column(name):
+                return None
+            raw = leaf.column_reader(name, translate=False)
+        else:
+            raw = leaf._perdoc._cached_reader(name, column)
+            if raw is None:
+                return None
+    except Exception:  # noqa: BLE001 - an unusual reader: the caller reads stored fields instead
+        return None
+    n = leaf.doc_count_all()
+    if type(raw) is wcolumns.VarBytesColumn.Reader:
+        offsets, lengths = raw._offsets, raw._lengths
+        data = raw._dbfile.get(raw._basepos, (offsets[-1] + lengths[-1]) if n else 0)
+        return [data[o:o + k] for o, k in zip(offsets, lengths)]
+    if type(raw) is wcolumns.NumericColumn.Reader:
+        size = raw._fixedlen
+        data = raw._dbfile.get(raw._basepos, raw._count * size)
+        values = [v for (v,) in struct.iter_unpack("!" + raw._typecode, data)]
+        return values + [raw._unpack(raw._defaultbytes)[0]] * (n - len(values))
+    return [raw[d] for d in range(n)]
+
+
+def _field_values(reader, name: str) -> list:
+    """Each sentence's value of a sortable field, as the field's column reader translates it."""
+    out: list = []
+    field = reader.schema[name]
+    for leaf, _ in reader.leaf_readers():
+        raw = _raw_column(leaf, name)
+        if raw is None:  # an index without this column: stored fields, slower
+            out.extend(leaf.stored_fields(d).get(name) for d in range(leaf.doc_count_all()))
+            continue
+        translated = {v: field.from_column_value(v) for v in set(raw)}
+        out.extend(translated[v] for v in raw)
+    return out
+
+
+def _encode(values: list) -> tuple[array, list]:
+    """Values as small integer codes and the list of distinct values."""
+    names: dict = {}
+    codes = array("i", [names.setdefault(v, len(names)) for v in values])
+    return codes, list(names)
+
+
+class _Table:
+    """One index version's kind, document, date, position and text length of every sentence.
+
+    Versions never change, so this is read once per process and shared by all threads and
+    searchers: ordering and faceting thousands of hits become list look-ups instead of a
+    column read (several Python calls) per hit. A few MB at 274,000 sentences.
+    """
+
+    def __init__(self, reader):
+        self.kind, self.kinds = _encode(_field_values(reader, "kind"))
+        self.doc, self.docs = _encode(_field_values(reader, "doc"))
+        self.date, self.dates = _encode(_field_values(reader, "date"))
+        self.position = array("q", [p or 0 for p in _field_values(reader, "position")])
+        self.text_length = array("q", self._lengths(reader, "text"))
+        self.titles: dict[str, str] = {}
+        self.all_titles = False
+        self.dfs: dict[tuple[str, str], int] = {}
+        self.norms: dict[int, str] = {}
+        self.key = self._order_keys()
+
+    def _lengths(self, reader, fieldname: str) -> list[int]:
+        """Indexed length of each sentence's field, as reader.doc_field_length() gives it (0: none)."""
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+        from whoosh.util.numeric import byte_to_length
+
+        out: list[int] = []
+        for leaf, _ in reader.leaf_readers():
+            raw = _raw_column(leaf, f"_{fieldname}_len", LENGTHS_COLUMN) if hasattr(leaf, "_perdoc") else None
+            if raw is None:
+                out.extend(leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(leaf.doc_count_all()))
+            else:
+                lengths = {b: byte_to_length(b) if b else 0 for b in set(raw)}
+                out.extend(lengths[b] for b in raw)
+        return out
+
+    def _order_keys(self) -> list[int]:
+        """One integer per sentence, ascending in result order: official texts first, then newest
+        first (undated last), then document and reading order (see _order)."""
+        date_rank = {d: i for i, d in enumerate(sorted({d or "" for d in self.dates}, reverse=True))}
+        doc_rank = {s: i for i, s in enumerate(sorted({s or "" for s in self.docs}))}
+        low = min(self.position, default=0)
+        span = max(self.position, default=0) - low + 1
+        kind = [0 if k == "official" else 1 for k in self.kinds]
+        dates = [date_rank[d or ""] for d in self.dates]
+        docs = [doc_rank[s or ""] for s in self.docs]
+        nd, ns = len(date_rank), len(doc_rank)
+        keys = [((kind[k] * nd + dates[t]) * ns + docs[s]) * span + p - low
+                for k, t, s, p in zip(self.kind, self.date, self.doc, self.position)]
+        return array("q", keys) if 2 * nd * ns * span < 2**62 else keys
+
+    def kind_of(self, docnum: int) -> str:
+        return self.kinds[self.kind[docnum]]
+
+    def doc_of(self, docnum: int) -> str:
+        return self.docs[self.doc[docnum]]
+
+    def date_of(self, docnum: int) -> str:
+        return self.dates[self.date[docnum]]
+
+
+_TABLES: OrderedDict = OrderedDict()  # index key -> _Table, the few versions in use
+_TABLES_KEPT = 3
+_TABLES_LOCK = threading.Lock()
+
+
+def _table(searcher: Searcher, key: tuple) -> _Table:
+    """The metadata table of this searcher's index version, read on first use."""
+    with _TABLES_LOCK:  # held while reading, so concurrent first searches read it once
+        table = _TABLES.get(key)
+        if table is None:
+            table = _TABLES[key] = _Table(searcher.reader())
+            while len(_TABLES) > _TABLES_KEPT:
+                _TABLES.popitem(last=False)
+        _TABLES.move_to_end(key)
+        return table
+
+
 class _Ctx:
     """Per-query access to the searcher: stored fields, normalised text and filters, each read once."""
 
@@ -379,14 +606,12 @@ class _Ctx:
         self.s = searcher
         self.reader = searcher.reader()
         self.filters = filters or Filters()
+        f = self.filters
+        self.filtered = bool(f.kind or f.doc or f.theme or f.date_from or f.date_to)
         self._stored: dict[int, dict] = {}
         self._norm: dict[int, str] = {}
-        try:
-            with _COLUMNS_LOCK:
-                self._cols: dict[str, object] = _COLUMNS.setdefault(searcher, {})
-        except TypeError:  # not weak-referenceable
-            self._cols = {}
         self._key = _index_key(searcher)
+        self.table = _table(searcher, self._key)
         self._dfs: dict[tuple[str, str], int] = {}
         self._theme_docs: set[int] | None = None
         self._postings: dict[tuple[str, str], list[int]] = {}
@@ -397,37 +622,44 @@ class _Ctx:
         return self._stored[docnum]
 
     def norm(self, docnum: int) -> str:
-        if docnum not in self._norm:
-            self._norm[docnum] = normalize(self.stored(docnum).get("text", ""))
-        return self._norm[docnum]
-
-    def col(self, name: str):
-        if name not in self._cols:
-            if self.reader.has_column(name):
-                self._cols[name] = self.reader.column_reader(name, translate=True)
-            else:  # an index from before the columns existed: stored fields do the job, slower
-                self._cols[name] = _StoredColumn(self, name)
-        return self._cols[name]
+        text = self._norm.get(docnum)
+        if text is None:
+            shared = self.table.norms
+            text = shared.get(docnum)
+            if text is None:
+                text = normalize(self.stored(docnum).get("text", ""))
+                if len(shared) >= NORM_CACHE:
+                    shared.clear()  # crude, but a whole request's worth is refilled at once
+                shared[docnum] = text
+            self._norm[docnum] = text
+        return text
 
     def df(self, fieldname: str, word: str) -> int:
         key = (fieldname, word)
         if key not in self._dfs:
-            try:
-                self._dfs[key] = self.reader.doc_frequency(fieldname, word)
-            except Exception:  # noqa: BLE001 - a term the field cannot hold
-                self._dfs[key] = 0
+            shared = self.table.dfs
+            df = shared.get(key)
+            if df is None:
+                try:
+                    df = self.reader.doc_frequency(fieldname, word)
+                except Exception:  # noqa: BLE001 - a term the field cannot hold
+                    df = 0
+                if len(shared) >= DF_CACHE:
+                    shared.clear()
+                shared[key] = df
+            self._dfs[key] = df
         return self._dfs[key]
 
     def postings(self, fieldname: str, word: str):
-        """Docnums of the sentences holding a term (its posting list; ~1 µs a posting to read)."""
+        """Docnums of the sentences holding a term (its posting list)."""
         key = (fieldname, word)
         if key not in self._postings:
             shared = (self._key, fieldname, word)
             ids = _POSTINGS.get(shared)
             if ids is None:
                 try:
-                    ids = array("i", self.reader.postings(fieldname, word).all_ids())
-                except Exception:  # noqa: BLE001 - whoosh raises TermNotFound for unknown terms
+                    ids = read_postings(self.reader, fieldname, word)[0]
+                except Exception:  # noqa: BLE001 - a term the field cannot hold
                     ids = array("i")
                 _POSTINGS.put(shared, ids)
             self._postings[key] = ids
@@ -435,21 +667,19 @@ class _Ctx:
 
     def weighted(self, fieldname: str, word: str) -> dict[int, float]:
         """Docnum -> term frequency for a term (its posting list with weights)."""
+        return dict(zip(*self.weighted_arrays(fieldname, word)))
+
+    def weighted_arrays(self, fieldname: str, word: str) -> tuple[array, array]:
+        """A term's docnums and term frequencies, as two arrays in docnum order."""
         shared = (self._key, fieldname, word, "weights")
         cached = _POSTINGS.get(shared)
         if cached is None:
-            ids, weights = array("i"), array("f")
             try:
-                m = self.reader.postings(fieldname, word)
-                while m.is_active():
-                    ids.append(m.id())
-                    weights.append(m.weight())
-                    m.next()
-            except Exception:  # noqa: BLE001 - TermNotFound
-                pass
-            cached = (ids, weights)
+                cached = read_postings(self.reader, fieldname, word, weights=True)
+            except Exception:  # noqa: BLE001 - a term the field cannot hold
+                cached = (array("i"), array("f"))
             _POSTINGS.put(shared, cached)
-        return dict(zip(*cached))
+        return cached
 
     def docs(self, q: wq.Query, cap: int | None = None) -> list[int]:
         """Docnums matching `q` (unscored, index order), at most `cap`."""
@@ -461,14 +691,16 @@ class _Ctx:
         return out
 
     def accepts(self, docnum: int) -> bool:
-        """Whether a sentence passes the filters (columns, so cheap per sentence)."""
-        f = self.filters
-        if f.kind and self.col("kind")[docnum] != f.kind:
+        """Whether a sentence passes the filters (in-memory look-ups, so cheap per sentence)."""
+        if not self.filtered:
+            return True
+        f, t = self.filters, self.table
+        if f.kind and t.kind_of(docnum) != f.kind:
             return False
-        if f.doc and self.col("doc")[docnum] != f.doc:
+        if f.doc and t.doc_of(docnum) != f.doc:
             return False
         if f.date_from or f.date_to:
-            date = self.col("date")[docnum] or ""
+            date = t.date_of(docnum) or ""
             if not date or (f.date_from and date < f.date_from) or (f.date_to and date > _pad_date_end(f.date_to)):
                 return False
         if f.theme:
@@ -487,17 +719,9 @@ class _Ctx:
             g = self.stored(other)
             if g.get("doc") == f["doc"] and g.get("position") == want:
                 return other
-        q = wq.And([wq.Term("doc", f["doc"]), wq.NumericRange("position", want, want)])
-        found = self.docs(q, 1)
-        return found[0] if found else None
-
-
-class _StoredColumn:
-    def __init__(self, ctx: _Ctx, name: str):
-        self.ctx, self.name = ctx, name
-
-    def __getitem__(self, docnum: int):
-        return self.ctx.stored(docnum).get(self.name)
+        # The document's live sentences are its posting list on `doc`: cheaper than a Whoosh query.
+        position = self.table.position
+        return next((d for d in self.postings("doc", f["doc"]) if position[d] == want), None)
 
 
 def _with_filter(q: wq.Query, fq: wq.Query | None) -> wq.Query:
@@ -506,11 +730,7 @@ def _with_filter(q: wq.Query, fq: wq.Query | None) -> wq.Query:
 
 def _order(ctx: _Ctx, docnums) -> list[int]:
     """Official texts first, then newest first (undated last), then document and reading order."""
-    kind, date, doc, pos = ctx.col("kind"), ctx.col("date"), ctx.col("doc"), ctx.col("position")
-    out = sorted(docnums, key=lambda d: (doc[d] or "", pos[d] or 0))
-    out.sort(key=lambda d: date[d] or "", reverse=True)  # stable: ties keep document order
-    out.sort(key=lambda d: kind[d] != "official")
-    return out
+    return sorted(docnums, key=ctx.table.key.__getitem__)  # stable: equal keys keep their order
 
 
 def verbatim_docs(ctx: _Ctx, words: list[str], cap: int | None = None, *,
@@ -540,7 +760,7 @@ def verbatim_docs(ctx: _Ctx, words: list[str], cap: int | None = None, *,
             narrowed.intersection_update(ctx.postings("plain", w))
             read += dfs[w]
         cands = sorted(narrowed)
-    if filtered:
+    if filtered and ctx.filtered:
         cands = [d for d in cands if ctx.accepts(d)]
     if len(words) == 1:  # one word: each posting is verbatim
         cands = _order(ctx, cands) if ranked else list(cands)
@@ -560,10 +780,32 @@ def verbatim_docs(ctx: _Ctx, words: list[str], cap: int | None = None, *,
     return out, complete
 
 
-def _exact_hits(ctx: _Ctx, qwords: list[str]) -> tuple[list[_Cand], int, bool]:
+def _exact_hits(ctx: _Ctx, qwords: list[str]) -> tuple[list[int], int, bool]:
     """Sentences holding the quote verbatim (filtered, ranked); how many; whether all were checked."""
     docs, complete = verbatim_docs(ctx, qwords, filtered=True, ranked=True)
-    return [_Cand(d, "exact", 1.0) for d in docs[:MAX_HITS]], len(docs), complete
+    return docs[:MAX_HITS], len(docs), complete
+
+
+class _Ranked:
+    """A quote search's candidates in result order: first the verbatim hits as bare docnums
+    (a common word has thousands, and only one page of them is ever shown), then spans, near
+    and related candidates (a few dozen). Slicing makes _Cand objects for the slice only."""
+
+    def __init__(self, exact: list[int], rest: list[_Cand]):
+        self.exact, self.rest = exact, rest
+
+    def __len__(self) -> int:
+        return len(self.exact) + len(self.rest)
+
+    def __getitem__(self, s: slice) -> list[_Cand]:
+        start, stop, _ = s.indices(len(self))
+        n = len(self.exact)
+        page = [_Cand(d, "exact", 1.0) for d in self.exact[start:stop]]
+        return page + self.rest[max(start - n, 0):max(stop - n, 0)]
+
+    def first_docnums(self) -> list[int]:
+        """The sentence each candidate is listed under (a span's first), in result order."""
+        return self.exact + [(c.span or [c.docnum])[0] for c in self.rest]
 
 
 def _confirm(ctx: _Ctx, cand: _Cand, qn: str) -> None:
@@ -744,11 +986,21 @@ def _stem_set(ctx: _Ctx, docnum: int) -> set[str]:
     return set(_stem_counts(ctx, docnum))
 
 
+def _wanted_counts(ctx: _Ctx, docnum: int, firsts: set[str]) -> Counter:
+    """Stem counts of the words that may stem to a wanted stem (whose first letters are `firsts`).
+
+    Porter stemming rewrites suffixes only, so a stem starts with its word's first letter:
+    the other words need not be stemmed, which is most of the cost for unseen words.
+    """
+    return Counter(s for w in ctx.norm(docnum).split()
+                   if (w[:1] in firsts or w[:1] != w[:1].lower()) and (s := _word_stem(w)))
+
+
 def _bm25(ctx: _Ctx, docnum: int, tfs: Counter, wanted: list[str]) -> float:
     """Okapi BM25 of a sentence for the quote's stems (Whoosh's idf, k1=1.2, b=0.75)."""
     n = ctx.reader.doc_count() or 1
     avgdl = (ctx.reader.field_length("text") / n) or 1.0
-    dl = ctx.reader.doc_field_length(docnum, "text", 0) or sum(tfs.values()) or 1
+    dl = ctx.table.text_length[docnum] or sum(tfs.values()) or 1
     score = 0.0
     for s in wanted:
         tf = tfs.get(s, 0)
@@ -772,33 +1024,54 @@ def _related_pool(ctx: _Ctx, quote: str, qwords: list[str], words_query: bool) -
         order = sorted(indexed, key=lambda s: ctx.df("text", s))
         if sum(ctx.df("text", s) for s in order) > WORDS_POSTINGS_BUDGET and ctx.df("text", order[0]) > RELATED_POSTINGS_BUDGET:
             return []  # only very common words: the exact and near grades are all there is to say
-        tfs = [ctx.weighted("text", s) for s in order]
-        docs = set(tfs[0])
-        for t in tfs[1:]:
-            docs.intersection_update(t)
         n = ctx.reader.doc_count() or 1
         avgdl = (ctx.reader.field_length("text") / n) or 1.0
         idfs = [math.log(n / (ctx.df("text", s) + 1)) + 1 for s in order]
-        scored = []
-        for d in docs:
-            if not ctx.accepts(d):
-                continue
-            dl = ctx.reader.doc_field_length(d, "text", 0) or 1
+        if len(order) == 1:
+            docs, weights = ctx.weighted_arrays("text", order[0])
+            if ctx.filtered:
+                kept = [(d, w) for d, w in zip(docs, weights) if ctx.accepts(d)]
+                docs, weights = [d for d, _ in kept], [w for _, w in kept]
+            keys = list(zip(map(ctx.table.text_length.__getitem__, docs), weights))
+        else:
+            tfs = [ctx.weighted("text", s) for s in order]
+            both = set(tfs[0])
+            for t in tfs[1:]:
+                both.intersection_update(t)
+            docs = [d for d in both if ctx.accepts(d)]
+            keys = list(zip(map(ctx.table.text_length.__getitem__, docs), *[map(t.__getitem__, docs) for t in tfs]))
+
+        def bm25(key: tuple) -> float:
+            dl = key[0] or 1
             norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
-            scored.append((sum(idf * t[d] * (BM25_K1 + 1) / (t[d] + norm) for idf, t in zip(idfs, tfs)), -d, d))
-        return [(d, sc) for sc, _, d in heapq.nlargest(RELATED_POOL, scored)]
+            return sum(idf * tf * (BM25_K1 + 1) / (tf + norm) for idf, tf in zip(idfs, key[1:]))
+
+        # BM25 depends only on a sentence's length and term frequencies, which take few distinct
+        # values: score those once, find the score the best RELATED_POOL reach, keep those above it.
+        by_key = {k: bm25(k) for k in set(keys)}
+        scores = list(map(by_key.__getitem__, keys))
+        counts = Counter(scores)
+        floor, taken = None, 0
+        for sc in sorted(counts, reverse=True):
+            floor, taken = sc, taken + counts[sc]
+            if taken >= RELATED_POOL:
+                break
+        best = sorted(((-sc, d) for sc, d in zip(scores, docs) if sc >= floor))[:RELATED_POOL] if docs else []
+        return [(d, -neg) for neg, d in best]
     pool = _count_postings(ctx, "text", indexed, RELATED_POSTINGS_BUDGET, RELATED_SCAN,
                            terms=RELATED_TERMS, slack=RELATED_TERMS)
     out = []
+    firsts = {s[:1] for s in wanted}
     for d in pool:
-        tfs = _stem_counts(ctx, d)
+        # _bm25 needs every stem only for a sentence the index gives no length for
+        tfs = _wanted_counts(ctx, d, firsts) if ctx.table.text_length[d] else _stem_counts(ctx, d)
         if sum(1 for s in wanted if s in tfs) / len(wanted) >= RELATED_MIN:
             out.append((d, _bm25(ctx, d, tfs, wanted)))
     out.sort(key=lambda x: -x[1])
     return out[:RELATED_POOL]
 
 
-def _rank(ctx: _Ctx, quote: str, *, all_grades: bool = True) -> tuple[list[_Cand], int, bool]:
+def _rank(ctx: _Ctx, quote: str, *, all_grades: bool = True) -> tuple[_Ranked, int, bool]:
     """All candidates of a quote-mode search, ranked exact, near, related; the exact count; and
     whether every exact candidate could be checked (False for boilerplate of common words).
 
@@ -807,15 +1080,15 @@ def _rank(ctx: _Ctx, quote: str, *, all_grades: bool = True) -> tuple[list[_Cand
     """
     qwords = plain_words(ctx.s, quote)
     if not qwords:
-        return [], 0, True
+        return _Ranked([], []), 0, True
     qn = " ".join(qwords)
     exact, exact_count, complete = _exact_hits(ctx, qwords)
-    seen = {c.docnum for c in exact}
+    seen = set(exact)
     pool = _near_pool(ctx, qwords)
+    spans: list[_Cand] = []
     if not exact:
         pool = list(dict.fromkeys(pool + _run_pool(ctx, qwords)))
         spans = _span_hits(ctx, qwords, pool)
-        exact.extend(spans)
         exact_count += len(spans)
         for c in spans:
             seen.update(c.span or [])
@@ -828,7 +1101,7 @@ def _rank(ctx: _Ctx, quote: str, *, all_grades: bool = True) -> tuple[list[_Cand
             seen.add(d)
             near.append(_Cand(d, grade_for(al.score, al.verbatim), al.score, None, (al.start, al.end)))
     related: list[_Cand] = []
-    if all_grades or not (exact or near):
+    if all_grades or not (exact or spans or near):
         for d, bm in _related_pool(ctx, quote, qwords, len(qwords) <= WORDS_QUERY_MAX):
             if d in seen:
                 continue
@@ -839,7 +1112,7 @@ def _rank(ctx: _Ctx, quote: str, *, all_grades: bool = True) -> tuple[list[_Cand
             else:
                 related.append(_Cand(d, "related", None, bm))
     near.sort(key=lambda c: -(c.score or 0))
-    return exact + near + related, exact_count, complete
+    return _Ranked(exact, spans + near + related), exact_count, complete
 
 
 # --- snippets --------------------------------------------------------------------------------
@@ -922,28 +1195,46 @@ def _marks_stems(searcher: Searcher, text: str, qstems: set[str]) -> list[tuple[
 # --- the public entry points -------------------------------------------------------------------
 
 
-def _titles(session: Session, slugs: set[str]) -> dict[str, str]:
-    if not slugs:
-        return {}
-    return dict(session.execute(select(Document.slug, Document.title).where(Document.slug.in_(slugs))).all())
+def _titles(session: Session, slugs: set[str], table: _Table | None = None) -> dict[str, str]:
+    """Document titles by slug, remembered in the index version's table when one is given.
+
+    A title only changes with an ingest, which makes a new version (and table), so an archive
+    of up to ALL_TITLES_MAX documents reads them all once; a larger one remembers those asked for.
+    """
+    if table is None:
+        query = select(Document.slug, Document.title).where(Document.slug.in_(slugs))
+        return dict(session.execute(query).all()) if slugs else {}
+    known = table.titles
+    if not table.all_titles:
+        if len(table.docs) <= ALL_TITLES_MAX:
+            known.update(session.execute(select(Document.slug, Document.title)).all())
+            table.all_titles = True
+        else:
+            missing = {s for s in slugs if s not in known}
+            if missing:
+                known.update(session.execute(
+                    select(Document.slug, Document.title).where(Document.slug.in_(missing))).all())
+    return {s: known[s] for s in slugs if s in known}
 
 
 def _facets(ctx: _Ctx, docnums: list[int], out: Outcome) -> None:
     """Counts per kind and per document (the 20 largest) over the whole result set; titles come later."""
-    kind, doc = ctx.col("kind"), ctx.col("doc")
+    t = ctx.table
+    # Counted by code, then named: a Counter keeps first-seen order, which breaks ties below.
     kinds: Counter = Counter()
+    for code, n in Counter(map(t.kind.__getitem__, docnums)).items():
+        kinds[t.kinds[code]] += n
     docs: Counter = Counter()
-    for d in docnums:
-        kinds[kind[d]] += 1
-        docs[doc[d]] += 1
+    for code, n in Counter(map(t.doc.__getitem__, docnums)).items():
+        docs[t.docs[code]] += n
     out.kinds = {k: kinds.get(k, 0) for k in ("official", "commentary")} | {
         k: v for k, v in kinds.items() if k not in ("official", "commentary") and k}
     out.documents = [{"slug": s, "title": s, "count": n} for s, n in docs.most_common(20)]
 
 
-def _with_titles(session: Session, out: Outcome, page_slugs: set[str]) -> dict[str, str]:
-    """Document titles for the facets and the page, in one query."""
-    titles = _titles(session, page_slugs | {d["slug"] for d in out.documents})
+def _with_titles(session: Session, out: Outcome, page_slugs: set[str], table: _Table | None = None) -> dict[str, str]:
+    """Document titles for the facets and the page, in one query at most."""
+    titles = _titles(session, page_slugs | {d["slug"] for d in out.documents}, table)
     for d in out.documents:
         d["title"] = titles.get(d["slug"], d["slug"])
     return titles
@@ -1015,16 +1306,21 @@ def search(session: Session, searcher: Searcher | None, q: str, *, mode: str = "
         return out
     qn = " ".join(qwords)
     cands, exact_count, complete = _rank(ctx, q)
-    listed_exact = sum(1 for c in cands if c.grade == "exact")
+    listed_exact = len(cands.exact) + sum(1 for c in cands.rest if c.grade == "exact")
     extra_exact = max(exact_count - listed_exact, 0)  # beyond MAX_HITS: counted, not listed
     # Confirm and score the page (and everything before it that is still unconfirmed).
     page = cands[offset:offset + limit]
     for c in page:
         _finish(ctx, c, qn)
+    counted = Counter(c.grade for c in cands.rest)
+    counted["exact"] += len(cands.exact)
+    for c in page[:max(len(cands.exact) - offset, 0)]:  # made for this page: a demotion counts too
+        if c.grade != "exact":
+            counted["exact"] -= 1
+            counted[c.grade] += 1
     # A demoted exact candidate (never expected with the plain field) must not stay in the exact block.
     order = {g: i for i, g in enumerate(GRADES)}
     page.sort(key=lambda c: order[c.grade])
-    counted = Counter(c.grade for c in cands)
     out.grades = {g: counted.get(g, 0) for g in GRADES}
     out.grades["exact"] += extra_exact
     out.total = len(cands) + extra_exact
@@ -1036,9 +1332,8 @@ def search(session: Session, searcher: Searcher | None, q: str, *, mode: str = "
         out.message = (f"These words are very common together: the first {VERIFY_MAX} sentences holding all of "
                        f"them were checked and {exact_count} hold them verbatim; there may be more. Add words "
                        "or a filter to narrow the search.")
-    docnums = [d for c in cands for d in (c.span or [c.docnum])[:1]]
-    _facets(ctx, docnums, out)
-    titles = _with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page})
+    _facets(ctx, cands.first_docnums(), out)
+    titles = _with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page}, ctx.table)
     qstems = set(stems(searcher, q))
     out.results = [_result(ctx, c, qn, qwords, qstems, titles) for c in page]
     return out
@@ -1212,7 +1507,7 @@ def _advanced(session: Session, searcher: Searcher, text: str, filters: Filters,
     all_docs = list(searcher.docs_for_query(final)) if total > len(cands) else [c.docnum for c in cands]
     _facets(ctx, all_docs, out)
     page = cands[out.offset:out.offset + out.limit]
-    titles = _with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page})
+    titles = _with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page}, ctx.table)
     qstems: set[str] = set()
     for node, negated in _walk(q):
         if not negated and getattr(node, "fieldname", None) == "text":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -130,10 +132,15 @@ class VerifyResponse(BaseModel):
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _searcher(request: Request, session):
-    """The searcher of the archive version this request's DB session reads."""
+@contextmanager
+def _searcher(request: Request, session) -> Iterator:
+    """A searcher of the archive version this request's DB session reads, leased for the block."""
     version = queries.current_version(session)
-    return request.app.state.searchers.get(version) if version else None
+    if not version:
+        yield None
+        return
+    with request.app.state.searchers.lease(version) as searcher:
+        yield searcher
 
 
 def _too_long(value: str, limit: int, what: str) -> str | None:
@@ -172,8 +179,8 @@ def api_search(request: Request, session: SessionDep, settings: SettingsDep, q: 
         raise HTTPException(400, problem)
     filters = Filters(kind, doc or None, theme or None, date_from, date_to)
     try:
-        out = search.search(session, _searcher(request, session), q, mode=mode, filters=filters,
-                            offset=offset, limit=limit)
+        with _searcher(request, session) as searcher:
+            out = search.search(session, searcher, q, mode=mode, filters=filters, offset=offset, limit=limit)
     except SearchError as e:
         raise HTTPException(400, str(e)) from e
     return out.as_dict()
@@ -187,7 +194,8 @@ def api_verify(body: VerifyRequest, request: Request, session: SessionDep, setti
     problem = _too_long(body.text, settings.max_verify_chars, "text")
     if problem:
         raise HTTPException(400, problem)
-    return search.verify(session, _searcher(request, session), body.text).as_dict()
+    with _searcher(request, session) as searcher:
+        return search.verify(session, searcher, body.text).as_dict()
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -230,8 +238,9 @@ def search_page(request: Request, session: SessionDep, settings: SettingsDep, q:
     elif q.strip():
         filters = Filters(p["kind"], p["doc"], p["theme"], p["date_from"], p["date_to"])
         try:
-            out = search.search(session, _searcher(request, session), q, mode=p["mode"], filters=filters,
-                                offset=p["offset"], limit=PAGE)
+            with _searcher(request, session) as searcher:
+                out = search.search(session, searcher, q, mode=p["mode"], filters=filters,
+                                    offset=p["offset"], limit=PAGE)
         except SearchError as e:
             problem, status = str(e), 400
     params = {k: v for k, v in p.items() if k not in ("offset",)}
@@ -256,7 +265,8 @@ def _verify_page(request: Request, session, settings: Settings, text: str | None
         if problem:
             status = 422
         elif text.strip():
-            result = search.verify(session, _searcher(request, session), text)
+            with _searcher(request, session) as searcher:
+                result = search.verify(session, searcher, text)
     share = urls.with_query(urls.verify(), text=text) if result and text and len(text) <= 1500 else None
     return render(request, "verify.html", {
         "text": text or "", "result": result, "problem": problem, "max_chars": settings.max_verify_chars,

@@ -1,0 +1,104 @@
+"""The searcher pool: searchers shared by threads, bounded per version, switched with the archive."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from app import search
+from app.db import make_engine, session_factory
+from app.index import Searchers, make_schema
+from app.ingest import run
+from app.queries import current_version
+from tests.conftest import SEEDS
+
+EXTRA = Path(__file__).resolve().parent / "data" / "docs" / "extra-official.txt"
+QUOTES = ["Global South", "computing power", "technological monitoring, risk early warning and emergency response",
+          "independent, controllable, or collaboratively operating", "regulations"]
+
+
+def _answers(settings, searchers: Searchers) -> dict[str, list[tuple[str, str]]]:
+    """Each quote's results (id, grade) as one thread sees them through a leased searcher."""
+    sessions = session_factory(make_engine(settings))
+    out = {}
+    for q in QUOTES:
+        with sessions() as session, searchers.lease(current_version(session)) as searcher:
+            out[q] = [(r.id, r.match) for r in search.search(session, searcher, q).results]
+    return out
+
+
+def test_threads_share_a_few_searchers_and_get_the_same_results(ingest):
+    settings = ingest(SEEDS)
+    expected = _answers(settings, Searchers(settings.index_root))
+    assert all(expected.values())
+    searchers = Searchers(settings.index_root, size=2)
+    start = threading.Barrier(8)
+
+    def worker(_):
+        start.wait()
+        return [_answers(settings, searchers) for _ in range(3)]
+
+    with ThreadPoolExecutor(8) as pool:
+        for runs in pool.map(worker, range(8)):
+            assert runs == [expected] * 3
+    assert searchers.open_count() <= 2
+
+
+def test_a_new_version_is_leased_at_once_and_the_old_ones_searchers_are_closed(ingest):
+    settings = ingest(SEEDS)
+    searchers = Searchers(settings.index_root)
+    with searchers.lease(1) as old:
+        first_count = old.doc_count()
+        run(settings, [SEEDS, EXTRA])  # version 2, while a request still reads version 1
+        with searchers.lease(2) as new:
+            assert new is not old and new.doc_count() > old.doc_count()
+        assert not old.is_closed  # still leased: closed only when given back
+    assert old.is_closed
+    with searchers.lease(2) as again:
+        assert again is new  # the newest version's searchers are kept for the next request
+    with searchers.lease(1) as late:  # a request that started before the switch still gets version 1
+        assert late is not None and late.doc_count() == first_count
+    assert late.is_closed
+    assert searchers.open_count() == 1
+
+
+def test_a_missing_index_version_leases_nothing(make_settings):
+    settings = make_settings()
+    with Searchers(settings.index_root).lease(7) as searcher:
+        assert searcher is None
+
+
+def test_postings_read_in_bulk_match_whoosh_across_segments_and_deletions(tmp_path):
+    """read_postings() decodes whoosh3 blocks itself; it must give what Matcher.all_ids() gives."""
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    words = ["alpha", "beta", "gamma", "delta"]
+    for batch in range(3):  # three segments (merge=False), the second with deletions
+        w = ix.writer()
+        for i in range(300):
+            n = batch * 300 + i
+            text = " ".join(words[k] for k in range(4) if n % (k + 2) == 0) + f" w{n % 7}" + " alpha" * (n % 3)
+            w.add_document(id=f"p{n}", doc=f"d{n // 30}", kind="official", unit="sentence", date="2025",
+                           publisher="", themes="", position=n % 30, text=text, plain=text, schema_version="2")
+        if batch == 2:
+            for n in range(0, 900, 11):
+                w.delete_by_term("id", f"p{n}")
+        w.commit(merge=False)
+    with ix.searcher() as s:
+        reader = s.reader()
+        assert len(reader.leaf_readers()) > 1 and reader.has_deletions()
+        for field, word in [(f, w) for f in ("plain", "text") for w in words + ["w3", "nothing"]] + [("doc", "d4")]:
+            try:
+                m = reader.postings(field, word)
+            except Exception:  # noqa: BLE001 - an unknown term
+                assert list(search.read_postings(reader, field, word)[0]) == []
+                continue
+            ids, weights = [], []
+            while m.is_active():
+                ids.append(m.id())
+                weights.append(m.weight())
+                m.next()
+            got, got_weights = search.read_postings(reader, field, word, weights=True)
+            assert list(got) == ids and list(got_weights) == weights, (field, word)
