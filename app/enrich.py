@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from app import crossref, directives, themes
+from app import crossref, directives, store, themes
 from app.models import Crossref, Document, Passage, PassageTheme, Theme
 from app.progress import Progress
 
@@ -27,7 +27,7 @@ def load_taxonomy_for(paths: Iterable[Path], default: Path | None):
 
 def store_taxonomy(session: Session, taxonomy) -> None:
     """Replace the themes table with the taxonomy's themes."""
-    session.execute(delete(Theme))
+    session.execute(delete(Theme), execution_options=store.BY_KEY)
     for position, t in enumerate(taxonomy):
         session.add(Theme(slug=t.slug, label=t.label, description=t.description, parent=t.parent, position=position))
 
@@ -45,36 +45,43 @@ def _units(passages: list[Passage]) -> list[crossref.Unit]:
 def run(session: Session, taxonomy, changed: list[Document], retired: list[Document],
         all_themes: bool, progress: Progress) -> list[Document]:
     """Enrich what changed; returns every document whose passages' derived data changed."""
-    docs = {d.slug: d for d in session.scalars(select(Document).where(Document.status == "active"))}
+    # Which documents are active and what comments on what, as rows: building every document's
+    # ORM object cost more than the rest of adding one document to 10,000.
+    rows = session.execute(select(Document.id, Document.slug, Document.kind, Document.comments_on)
+                           .where(Document.status == "active").order_by(Document.id)).all()
+    ids = {r.slug: r.id for r in rows}
     changed_slugs = {d.slug for d in changed} | {d.slug for d in retired}
-    commentaries_by_official: dict[str, list[Document]] = defaultdict(list)
-    for d in docs.values():
-        if d.kind == "commentary" and d.comments_on:
-            commentaries_by_official[d.comments_on].append(d)
+    commentaries_by_official: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        if r.kind == "commentary" and r.comments_on:
+            commentaries_by_official[r.comments_on].append(r.slug)
+
+    def doc(slug: str) -> Document:
+        return session.get(Document, ids[slug])  # changed documents are already in the session
 
     with progress.stage("directives", total=len(changed)) as tick:
-        for doc in changed:
-            if doc.status == "active" and doc.kind == "official":
-                _directives(session, doc)
+        for d in changed:
+            if d.status == "active" and d.kind == "official":
+                _directives(session, d)
             tick(1)
 
     to_align = {d.slug: d for d in changed if d.kind == "commentary" and d.status == "active"}
     for slug in changed_slugs:
         for c in commentaries_by_official.get(slug, []):
-            to_align[c.slug] = c
+            to_align[c] = doc(c)
     with progress.stage("cross-references", total=len(to_align)) as tick:
         for c in to_align.values():
-            official = docs.get(c.comments_on or "")
-            _align(session, c, official)
+            _align(session, c, doc(c.comments_on) if c.comments_on in ids else None)
             tick(1)
 
     touched = {d.slug: d for d in changed if d.status == "active"}
     for c in to_align.values():
         touched[c.slug] = c
-        if c.comments_on in docs:
-            touched[c.comments_on] = docs[c.comments_on]
+        if c.comments_on in ids:
+            touched[c.comments_on] = doc(c.comments_on)
     if all_themes:
-        touched = dict(docs)
+        touched = {d.slug: d for d in session.scalars(
+            select(Document).where(Document.status == "active").order_by(Document.id))}
     if taxonomy is not None:
         _themes(session, taxonomy, list(touched.values()), progress)
     return list(touched.values())
@@ -95,14 +102,15 @@ def _align(session: Session, commentary: Document, official: Document | None) ->
     """Label the commentary's claims and link them to the official text they report on."""
     passages = _active(session, commentary)
     ids = [p.id for p in passages]
-    session.execute(delete(Crossref).where(Crossref.commentary_id.in_(ids)))
+    session.execute(delete(Crossref).where(Crossref.commentary_id.in_(ids)), execution_options=store.BY_KEY)
     official_units = [u for u in _units(_active(session, official)) if u.kind != "heading"] if official else []
     result = crossref.align(_units(passages), official_units)
     for p in passages:
         p.claim = result.claims.get(p.id) if p.kind != "heading" else None
-    for link in result.links:
-        session.add(Crossref(commentary_id=link.commentary_id, official_id=link.official_id,
-                             relation=link.relation, score=round(link.score, 4)))
+    rows = [dict(commentary_id=link.commentary_id, official_id=link.official_id, relation=link.relation,
+                 score=round(link.score, 4)) for link in result.links]
+    if rows:  # one executemany, in link order (so the rows' ids are what one insert each would give)
+        session.execute(insert(Crossref), rows)
     session.flush()
 
 
@@ -114,7 +122,8 @@ def _themes(session: Session, taxonomy, docs: list[Document], progress: Progress
             passages = _active(session, doc)
             ids = [p.id for p in passages]
             for i in range(0, len(ids), 500):
-                session.execute(delete(PassageTheme).where(PassageTheme.passage_id.in_(ids[i:i + 500])))
+                session.execute(delete(PassageTheme).where(PassageTheme.passage_id.in_(ids[i:i + 500])),
+                                execution_options=store.BY_KEY)
             if doc.kind == "commentary":
                 _commentary_themes(session, taxonomy, passages)
             else:
@@ -126,12 +135,14 @@ def _themes(session: Session, taxonomy, docs: list[Document], progress: Progress
 def _commentary_themes(session: Session, taxonomy, passages: list[Passage]) -> None:
     """A commentary passage takes its section heading's theme."""
     heading_theme: dict[int, str | None] = {}
+    rows = []
     for p in passages:
         if p.kind == "heading":
             heading_theme[p.section] = themes.heading_theme(taxonomy, p.text)
         slug = heading_theme.get(p.section)
         if slug:
-            session.add(PassageTheme(passage_id=p.id, theme=slug, score=1.0, source="heading"))
+            rows.append(dict(passage_id=p.id, theme=slug, score=1.0, source="heading"))
+    _insert_themes(session, rows)
 
 
 def _official_themes(session: Session, taxonomy, passages: list[Passage]) -> None:
@@ -146,8 +157,14 @@ def _official_themes(session: Session, taxonomy, passages: list[Passage]) -> Non
         )
         for official_id, theme in rows:
             linked[official_id].add(theme)
-    for p in passages:
-        if p.kind == "heading":
-            continue
-        for slug, score, source in themes.assign_themes(taxonomy, p.text, linked.get(p.id, ())):
-            session.add(PassageTheme(passage_id=p.id, theme=slug, score=round(score, 4), source=source))
+    _insert_themes(session, [
+        dict(passage_id=p.id, theme=slug, score=round(score, 4), source=source)
+        for p in passages if p.kind != "heading"
+        for slug, score, source in themes.assign_themes(taxonomy, p.text, linked.get(p.id, ()))
+    ])
+
+
+def _insert_themes(session: Session, rows: list[dict]) -> None:
+    """One executemany rather than an ORM object per row: themes are a large share of all rows."""
+    if rows:
+        session.execute(insert(PassageTheme), rows)

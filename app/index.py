@@ -14,6 +14,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
+from app import parallel
 from app.normalize import normalize
 
 SCHEMA_VERSION = "2"  # bump when the schema changes: ingest then rebuilds instead of updating
@@ -103,25 +104,50 @@ def _schema_matches(folder: Path) -> bool:
         ix.close()
 
 
-def update(folder: Path, remove_docs: Iterable[str], add: Iterable[dict], progress=None) -> int:
-    """Delete the passages of `remove_docs`, add `add`, commit; returns passages added."""
+# Postings buffered in memory per writer before a sorted run goes to disk. Past one run the
+# cost hardly depends on the run size, and two writers run at once in a large build.
+LIMIT_MB = 160
+
+
+def update(folder: Path, remove_docs: Iterable[str], add: Iterable[dict], progress=None, expected: int = 0) -> int:
+    """Delete the passages of `remove_docs`, add `add`, commit; returns passages added.
+
+    When `expected` (the number of records `add` holds) is large, a child process writes the
+    first part as a segment of its own while this process writes the rest: Whoosh's analysis
+    and posting writing are pure Python, so a second core halves them.
+    """
     ix = whoosh_index.open_dir(str(folder))
-    # procs=1: whoosh's multiprocess writer needs the parent's memory twice over for little gain on 2 cores.
+    # Not whoosh's procs=N writer: it deals documents to processes in whatever order they ask,
+    # so document numbers would differ from run to run; and it forks this large process.
     # compound=False: a compound segment is copied into each searcher's private memory (about
     # 475 MB per searcher at 10,000 documents); separate files are mapped and shared instead.
-    writer = ix.writer(limitmb=256, compound=False)
+    writer = ix.writer(limitmb=LIMIT_MB, compound=False)
+    child = None
+    # The child's share is a little over half: this process also reads every record from the store.
+    share = int(expected * 0.55) if expected >= parallel.INDEX_MIN_PASSAGES and parallel.cores() > 1 else 0
     added = 0
     try:
         for slug in remove_docs:
             writer.delete_by_term("doc", slug)
+        if share:
+            child = parallel.SegmentChild(folder, limitmb=LIMIT_MB)
         for fields in add:
-            writer.add_document(**fields)
+            if added < share:
+                child.add(fields)
+            else:
+                writer.add_document(**fields)
             added += 1
             if progress:
                 progress(1)
-        writer.commit()
+        if child:
+            parallel.commit_with(writer, child)
+        else:
+            writer.commit()
     except BaseException:
-        writer.cancel()
+        if child:
+            child.kill()
+        if not writer.is_closed:
+            writer.cancel()
         raise
     finally:
         ix.close()

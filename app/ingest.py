@@ -11,20 +11,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app import enrich, index, store
+from app import enrich, index, parallel, store
 from app.config import Settings
 from app.db import make_engine, session_factory, upgrade
-from app.models import Document, DocumentAlias, Passage, PassageTheme
+from app.models import ArchiveState, Document, DocumentAlias, Passage, PassageTheme
 from app.progress import Progress
-from app.segment import segment
-from app.sources import Collected, SourceError, collect
+from app.sources import Collected, SourceError, collect, load_known, save_known
 
 # Bump when segmentation or enrichment rules change: every document is then reprocessed.
 PIPELINE = "2"
 PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | index | switch
+KNOWN_SOURCES = "sources.json"  # in the data folder: see _known_sources
 
 
 class IngestError(Exception):
@@ -88,25 +89,26 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     with ingest_lock(settings.data_dir):
-        with progress.stage("read sources"):
-            collected = collect(paths, settings.max_file_bytes)
-        _pause("parse", progress)
-        if collected.errors and not skip_bad:
-            raise IngestError(f"{len(collected.errors)} problem(s) in the sources; the archive was not changed",
-                              collected.errors)
-        missing = [e for e in collected.errors if not Path(e.path).exists()]
-        if missing:  # even with --skip-bad: a mistyped folder must not retire what it holds
-            raise IngestError(f"{len(missing)} source path(s) do not exist; the archive was not changed", missing)
-        try:
-            taxonomy = enrich.load_taxonomy_for(paths, themes_path or settings.themes_file)
-        except ValueError as exc:  # a broken taxonomy file: refuse before touching anything
-            raise IngestError(str(exc)) from None
-        upgrade(settings)
         engine = make_engine(settings)
         try:
+            with progress.stage("read sources"):
+                collected = collect(paths, settings.max_file_bytes, _known_sources(settings, engine))
+            _pause("parse", progress)
+            if collected.errors and not skip_bad:
+                raise IngestError(f"{len(collected.errors)} problem(s) in the sources; the archive was not changed",
+                                  collected.errors)
+            missing = [e for e in collected.errors if not Path(e.path).exists()]
+            if missing:  # even with --skip-bad: a mistyped folder must not retire what it holds
+                raise IngestError(f"{len(missing)} source path(s) do not exist; the archive was not changed", missing)
+            try:
+                taxonomy = enrich.load_taxonomy_for(paths, themes_path or settings.themes_file)
+            except ValueError as exc:  # a broken taxonomy file: refuse before touching anything
+                raise IngestError(str(exc)) from None
+            upgrade(settings)
             with session_factory(engine)() as session, session.begin():
                 summary = _sync(session, settings, collected, taxonomy, progress)
                 _pause("switch", progress)
+            save_known(settings.data_dir / KNOWN_SOURCES, collected.documents, PIPELINE)
             # The commit above was the switch; older index versions can go now.
             if summary.switched:
                 keep = range(max(1, summary.version - settings.keep_index_versions + 1), summary.version + 1)
@@ -120,39 +122,67 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
     return summary
 
 
+def _known_sources(settings: Settings, engine) -> dict[str, dict]:
+    """The last ingest's record of its front-matter files, kept only where the store still holds
+    exactly what it describes (a killed ingest or a replaced database leaves it stale)."""
+    known = load_known(settings.data_dir / KNOWN_SOURCES, PIPELINE)
+    database = make_url(settings.url).database if settings.url.startswith("sqlite") else None
+    if not known or (database and not Path(database).is_file()):  # never create a database here
+        return {}
+    try:
+        with engine.connect() as conn:
+            if conn.scalar(select(ArchiveState.pipeline).where(ArchiveState.id == 1)) != PIPELINE:
+                return {}
+            stored = {slug: (path, sha, fp) for slug, path, sha, fp in conn.execute(
+                select(Document.slug, Document.source_path, Document.source_sha256, Document.fingerprint)
+                .where(Document.status == "active"))}
+    except SQLAlchemyError:
+        return {}
+    return {path: e for path, e in known.items()
+            if stored.get(e["meta"]["slug"]) == (path, e["sha256"], e["fingerprint"])}
+
+
 def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, progress: Progress) -> Summary:
     """Everything inside the one transaction: store, enrich, build the next index, switch."""
     st = store.state(session)
     previous = st.version
     summary = Summary(version=previous)
-    existing = store.documents_by_slug(session)
+    existing = store.document_states(session)
     reprocess_all = st.pipeline != PIPELINE
     themes_changed = st.themes_fingerprint != (taxonomy.fingerprint if taxonomy else None)
     new_version = previous + 1
     wanted = {d.slug for d in collected.documents}
 
+    def is_unchanged(src) -> bool:
+        old = existing.get(src.slug)
+        return old is not None and old.status == "active" and old.fingerprint == src.fingerprint and not reprocess_all
+
     changed: list[Document] = []
-    with progress.stage("segment + store", total=len(collected.documents)) as tick:
+    unchanged = [is_unchanged(src) for src in collected.documents]
+    gone = [row for slug, row in existing.items() if row.status == "active" and slug not in wanted
+            and slug not in collected.bad_slugs and row.source_path not in collected.bad_files]
+    loaded = store.load_documents(session, [existing[src.slug].id for src, same in zip(collected.documents, unchanged)
+                                            if not same and src.slug in existing] + [row.id for row in gone])
+    todo = [(src.body, src.meta["title"], src.first_line) for src, same in zip(collected.documents, unchanged) if not same]
+    with progress.stage("segment + store", total=len(collected.documents)) as tick, \
+            parallel.segmented(todo) as segments:
         for n, src in enumerate(collected.documents):
-            old = existing.get(src.slug)
-            if old is not None and old.status == "active" and old.fingerprint == src.fingerprint and not reprocess_all:
+            if unchanged[n]:
                 summary.unchanged += 1
             else:
-                returning = old is None or old.status != "active"  # read before apply_document revives it
-                seg = segment(src.body, src.meta["title"], src.first_line)
-                doc = store.apply_document(session, src, seg, new_version, old)
+                row = existing.get(src.slug)
+                returning = row is None or row.status != "active"
+                doc = store.apply_document(session, src, next(segments), new_version, loaded[row.id] if row else None)
                 (summary.added if returning else summary.changed).append(src.slug)
                 changed.append(doc)
             tick(1)
             if n == len(collected.documents) // 2:
                 _pause("store", progress)
     retired: list[Document] = []
-    for slug, doc in existing.items():
-        if (doc.status == "active" and slug not in wanted and slug not in collected.bad_slugs
-                and doc.source_path not in collected.bad_files):
-            store.retire_document(session, doc, new_version)
-            retired.append(doc)
-            summary.retired.append(slug)
+    for row in gone:
+        store.retire_document(session, loaded[row.id], new_version)
+        retired.append(loaded[row.id])
+        summary.retired.append(row.slug)
     session.flush()
     _carry_over_renamed(session)
 
@@ -173,8 +203,9 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
         else:
             docs = [d for d in touched if d.status == "active"]
             remove = [d.slug for d in touched] + [d.slug for d in retired]
-    with progress.stage("index passages", total=sum(d.sentence_count for d in docs)) as tick:
-        index.update(folder, remove, _index_fields(session, docs), progress=tick)
+    total = sum(d.sentence_count for d in docs)
+    with progress.stage("index passages", total=total) as tick:
+        index.update(folder, remove, _index_fields(session, docs), progress=tick, expected=total)
         _pause("index", progress)
     store.switch(session, new_version, taxonomy.fingerprint if taxonomy else None, PIPELINE)
     summary.version = new_version

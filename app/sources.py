@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import tomllib
 import unicodedata
@@ -17,6 +18,8 @@ import yaml
 from charset_normalizer import from_bytes
 
 MANIFEST_NAME = "manifest.toml"
+# Bump when reading or validation rules change: records of files read by older rules are dropped.
+READ_RULES = "1"
 TEXT_SUFFIXES = (".txt", ".md")
 KINDS = ("official", "commentary")
 KEYS = {
@@ -38,10 +41,23 @@ class _TextDateLoader(yaml.SafeLoader):
     value, so `date: 2025-13-45` is reported at its line instead of crashing the YAML parser."""
 
 
-_TextDateLoader.yaml_implicit_resolvers = {
+class _FastTextDateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same rules on libyaml's parser, about 20 times faster than the pure-Python one."""
+
+
+_TextDateLoader.yaml_implicit_resolvers = _FastTextDateLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _load_yaml(raw: str):
+    """Parse with libyaml; on any problem parse again with the pure loader, whose error
+    messages and marks are the ones users are shown (libyaml words and places some differently)."""
+    try:
+        return yaml.load(raw, Loader=_FastTextDateLoader)
+    except yaml.YAMLError:
+        return yaml.load(raw, Loader=_TextDateLoader)
 
 
 class SourceError(Exception):
@@ -58,7 +74,7 @@ class SourceDocument:
     """One document to ingest: its metadata, its body text and where it came from."""
 
     meta: dict
-    body: str
+    body: str | None  # None for an unchanged file taken from `known` (see collect): never re-stored
     path: str
     first_line: int
     file_sha256: str
@@ -67,6 +83,7 @@ class SourceDocument:
     # line of each key there, so problems found across documents can point at the right line.
     meta_path: str = ""
     key_lines: dict[str, int | None] = field(default_factory=dict)
+    known_fingerprint: str | None = None
 
     @property
     def slug(self) -> str:
@@ -76,6 +93,8 @@ class SourceDocument:
     @property
     def fingerprint(self) -> str:
         """Changes whenever the text or any metadata changes, so unchanged documents are skipped."""
+        if self.known_fingerprint:
+            return self.known_fingerprint
         payload = json.dumps([self.file_sha256, self.meta, self.body], sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -193,7 +212,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict | None, str, int]:
     raw = "\n".join(lines[1:end])
     try:
         if fence == "---":
-            meta = yaml.load(raw, Loader=_TextDateLoader) or {}
+            meta = _load_yaml(raw) or {}
         else:
             meta = tomllib.loads(raw)
     except yaml.MarkedYAMLError as exc:
@@ -303,12 +322,11 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[SourceEr
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for p in path.rglob("*"):
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts):
-                    if p.name == MANIFEST_NAME:
-                        manifests.add(p.resolve())
-                    elif p.suffix.lower() in TEXT_SUFFIXES:
-                        texts.add(p.resolve())
+            for p in _files(path.resolve()):
+                if p.name == MANIFEST_NAME:
+                    manifests.add(p)
+                elif p.suffix.lower() in TEXT_SUFFIXES:
+                    texts.add(p)
         elif path.is_file():
             (manifests if path.suffix.lower() == ".toml" else texts).add(path.resolve())
         else:
@@ -316,8 +334,39 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[SourceEr
     return sorted(manifests), sorted(texts), errors
 
 
-def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collected:
-    """Read every source under `paths` into documents, validating each and all of them together."""
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes; an oversized file is refused before it is read."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise SourceError(path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    return path.read_bytes()
+
+
+def _files(folder: Path):
+    """Resolved paths of the files below a resolved folder, hidden files and folders left out.
+
+    os.scandir rather than Path.rglob and resolve() per file: at 10,000 files that was most of
+    the time an ingest that adds one document spends reading sources. Only symbolic links need
+    resolving; like rglob, linked folders are followed.
+    """
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                yield from _files(Path(entry.path).resolve() if entry.is_symlink() else Path(entry.path))
+            elif entry.is_file():
+                yield Path(entry.path).resolve() if entry.is_symlink() else Path(entry.path)
+
+
+def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
+            known: dict[str, dict] | None = None) -> Collected:
+    """Read every source under `paths` into documents, validating each and all of them together.
+
+    `known` maps a front-matter file's path to what `remember` recorded of it: while the file's
+    bytes hash the same, that record stands in for decoding and parsing it again (decoding and
+    YAML take most of the time when one document is added to thousands).
+    """
     result = Collected()
     manifests, texts, errors = expand(paths)
     for error in errors:
@@ -327,10 +376,7 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collec
 
     def read(path: Path) -> tuple[str, str, list[str]]:
         if path not in decoded:
-            size = path.stat().st_size
-            if size > max_bytes:  # refused before reading it into memory
-                raise SourceError(path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-            data = path.read_bytes()
+            data = _read_bytes(path, max_bytes)
             text, warnings = decode(path, data, max_bytes)
             decoded[path] = (text, hashlib.sha256(data).hexdigest(), warnings)
         return decoded[path]
@@ -341,7 +387,13 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collec
         if path in covered:
             continue
         try:
-            text, sha, warnings = read(path)
+            data = _read_bytes(path, max_bytes)
+            sha = hashlib.sha256(data).hexdigest()
+            entry = known.get(str(path)) if known else None
+            if entry is not None and entry["sha256"] == sha:
+                result.documents.append(_known_document(str(path), entry))
+                continue
+            text, warnings = decode(path, data, max_bytes)
             meta, body, first_line = split_front_matter(path, text)
         except (SourceError, OSError) as exc:
             result.fail(exc if isinstance(exc, SourceError) else SourceError(path, str(exc)))
@@ -360,6 +412,45 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Collec
         _add(result, doc, problems)
     _check_together(result)
     return result
+
+
+def remember(documents: Iterable[SourceDocument]) -> dict[str, dict]:
+    """What a later `collect` may reuse: each front-matter file's hash and what was read from it.
+
+    Files declared in a manifest are left out: their metadata live in another file.
+    """
+    return {
+        d.path: {"sha256": d.file_sha256, "meta": d.meta, "first_line": d.first_line,
+                 "fingerprint": d.fingerprint, "warnings": d.warnings, "key_lines": d.key_lines}
+        for d in documents if d.meta_path == d.path
+    }
+
+
+def save_known(path: Path, documents: Iterable[SourceDocument], tag: str) -> None:
+    """Write `remember`'s record atomically; it is only a shortcut, so failing to write is harmless."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps({"tag": f"{READ_RULES}:{tag}", "files": remember(documents)}), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def load_known(path: Path, tag: str) -> dict[str, dict]:
+    """The record `save_known` wrote with the same rules and `tag`, else nothing."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("tag") != f"{READ_RULES}:{tag}":
+        return {}
+    return data.get("files") or {}
+
+
+def _known_document(path: str, entry: dict) -> SourceDocument:
+    """An unchanged front-matter file as `remember` recorded it; its body is not read."""
+    return SourceDocument(dict(entry["meta"]), None, path, entry["first_line"], entry["sha256"],
+                          list(entry["warnings"]), path, dict(entry["key_lines"]), entry["fingerprint"])
 
 
 def _read_manifest(manifest: Path, read, covered: set[Path], result: Collected) -> None:

@@ -88,8 +88,10 @@ class Taxonomy:
     fingerprint: str
     path: Path | None = None
     threshold: float = DEFAULT_THRESHOLD
-    # lemma -> keywords starting with it; a cache, filled as words are met
+    # lemma -> keywords starting with it, and lemma -> themes whose vocabulary has it: caches,
+    # filled as words are met (corpora repeat words)
     _first: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _having: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __iter__(self):
         """Themes in display order."""
@@ -123,11 +125,35 @@ class Taxonomy:
             out[t.slug] = tuple(terms)
         return out
 
+    @cached_property
+    def _by_first(self) -> tuple[dict[str, list[int]], dict[int, dict[str, list[int]]]]:
+        """Positions in _entries by first term: exact terms, and prefixes by their length."""
+        exact: dict[str, list[int]] = {}
+        prefixes: dict[int, dict[str, list[int]]] = {}
+        for n, (_, k) in enumerate(self._entries):
+            first = k.terms[0]
+            if first.endswith("*"):
+                prefixes.setdefault(len(first) - 1, {}).setdefault(first[:-1], []).append(n)
+            else:
+                exact.setdefault(first, []).append(n)
+        return exact, prefixes
+
     def candidates(self, w: str) -> list[tuple[str, Keyword]]:
-        """Keywords whose first term matches lemma `w` (cached: corpora repeat words)."""
+        """Keywords whose first term matches lemma `w`, in taxonomy order."""
         hit = self._first.get(w)
         if hit is None:
-            hit = self._first[w] = [(s, k) for s, k in self._entries if _term_matches(k.terms[0], w)]
+            exact, prefixes = self._by_first
+            found = list(exact.get(w, ()))
+            for length, table in prefixes.items():
+                found.extend(table.get(w[:length], ()) if len(w) >= length else ())
+            hit = self._first[w] = [self._entries[n] for n in sorted(found)]
+        return hit
+
+    def themes_having(self, w: str) -> list[str]:
+        """Slugs of the themes whose heading vocabulary (see _vocab) matches lemma `w`."""
+        hit = self._having.get(w)
+        if hit is None:
+            hit = self._having[w] = [s for s, terms in self._vocab.items() if any(_term_matches(t, w) for t in terms)]
         return hit
 
 
@@ -263,7 +289,10 @@ def _score(taxonomy: Taxonomy, weight: float) -> float:
 
 def classify(taxonomy: Taxonomy, text: str) -> list[tuple[str, float]]:
     """Themes of a sentence whose vocabulary evidence reaches the threshold, best first."""
-    ev = evidence(taxonomy, text)
+    return _classified(taxonomy, evidence(taxonomy, text))
+
+
+def _classified(taxonomy: Taxonomy, ev: dict[str, float]) -> list[tuple[str, float]]:
     hits = [(s, _score(taxonomy, w)) for s, w in ev.items() if w >= taxonomy.threshold]
     return sorted(hits, key=lambda h: (-h[1], taxonomy.themes[h[0]].position))
 
@@ -273,7 +302,7 @@ def assign_themes(
 ) -> list[tuple[str, float, str]]:
     """Themes of an official sentence: (slug, score, "crossref" | "classifier"), best first."""
     ev = evidence(taxonomy, text)
-    out = {s: (score, "classifier") for s, score in classify(taxonomy, text)}
+    out = {s: (score, "classifier") for s, score in _classified(taxonomy, ev)}
     for slug in set(linked_commentary_themes):
         # A link alone can point at a neighbouring sentence; ask for one word of evidence.
         if slug in taxonomy.themes and ev.get(slug, 0.0) > 0:
@@ -285,10 +314,9 @@ def assign_themes(
 
 def heading_theme(taxonomy: Taxonomy, heading_text: str) -> str | None:
     """The theme a section heading names, or None when no theme clearly wins."""
-    vocab = taxonomy._vocab
     scores: dict[str, float] = {}
     for w in set(words(heading_text)):
-        having = [s for s, terms in vocab.items() if any(_term_matches(t, w) for t in terms)]
+        having = taxonomy.themes_having(w)
         for s in having:  # a word every theme has tells nothing; a unique one decides
             scores[s] = scores.get(s, 0.0) + 1 / len(having)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])

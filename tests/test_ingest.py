@@ -219,3 +219,81 @@ def test_a_retired_document_that_returns_gets_its_ids_back(make_settings, tmp_pa
         again = c.get("/api/documents/quillfeather-testbeds-statement-2025").json()
         assert [p["id"] for p in again["passages"]] == [p["id"] for p in first["passages"]]
         assert c.get(f"/api/passages/{first['passages'][0]['id']}").status_code == 200
+
+
+# --- re-reading only what changed ----------------------------------------------------------------
+
+def _front_matter_doc(folder: Path, title: str = "A Statement") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "statement.txt"
+    path.write_text(f"---\ntitle: {title}\nkind: official\nslug: reread-statement\n---\n"
+                    "The ministry said the plan starts in May. It must publish a report.\n", encoding="utf-8")
+    return path
+
+
+def test_an_unchanged_file_keeps_its_warning_and_an_edited_one_is_read_again(make_settings, tmp_path):
+    settings = make_settings()
+    folder = tmp_path / "src"
+    shutil.copytree(BAD / "ok" / "cp1252", folder)
+    path = _front_matter_doc(folder)
+    run(settings, [folder])
+    again = run(settings, [folder])
+    assert again.unchanged == 2 and not again.switched
+    assert len(again.warnings) == 1 and "decoded as cp1252" in again.warnings[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("A Statement", "A Corrected Statement"), encoding="utf-8")
+    edited = run(settings, [folder])
+    assert edited.changed == ["reread-statement"] and edited.unchanged == 1
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/api/documents/reread-statement").json()["title"] == "A Corrected Statement"
+
+
+def test_a_file_newly_declared_in_a_manifest_takes_the_manifest_metadata(make_settings, tmp_path):
+    settings = make_settings()
+    path = _front_matter_doc(tmp_path / "src")
+    run(settings, [path.parent])
+    (path.parent / "manifest.toml").write_text(
+        '[[document]]\nslug = "reread-statement"\ntitle = "Declared Title"\nkind = "official"\n'
+        'file = "statement.txt"\nlines = [6, 6]\n', encoding="utf-8")
+    summary = run(settings, [path.parent])
+    assert summary.changed == ["reread-statement"]
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/api/documents/reread-statement").json()["title"] == "Declared Title"
+
+
+def test_a_record_of_read_files_that_the_store_does_not_match_is_ignored(make_settings, tmp_path):
+    first, second = make_settings(), make_settings()
+    path = _front_matter_doc(tmp_path / "src")
+    run(first, [path.parent])
+    run(second, [DOCS / "extra-official.txt"])
+    # The record names a document the other store does not hold: the file is read again.
+    shutil.copy(first.data_dir / "sources.json", second.data_dir / "sources.json")
+    summary = run(second, [path.parent])
+    assert summary.added == ["reread-statement"] and summary.sentences == 2
+    (second.data_dir / "sources.json").write_text("{not json", encoding="utf-8")
+    assert run(second, [path.parent]).unchanged == 1
+
+
+def test_parallel_segmentation_and_index_build_give_the_same_archive(make_settings, monkeypatch):
+    from whoosh import index as whoosh_index
+
+    from app import parallel
+    from app.index import version_dir
+
+    sources = [SEEDS, DOCS]
+    serial = make_settings()
+    run(serial, sources)
+    monkeypatch.setattr(parallel, "SEGMENT_MIN_DOCS", 1)
+    monkeypatch.setattr(parallel, "INDEX_MIN_PASSAGES", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    shared = make_settings()
+    run(shared, sources)
+    assert snapshot(shared) == snapshot(serial)
+
+    def stored(settings):
+        ix = whoosh_index.open_dir(str(version_dir(settings.index_root, 1)))
+        with ix.searcher() as s:
+            return len(s.reader().leaf_readers()), [fields for _, fields in s.reader().iter_docs()]
+
+    (serial_segments, serial_docs), (shared_segments, shared_docs) = stored(serial), stored(shared)
+    assert (serial_segments, shared_segments) == (1, 2)
+    assert shared_docs == serial_docs  # same documents under the same numbers

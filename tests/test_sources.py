@@ -240,3 +240,29 @@ def test_text_file_without_front_matter_or_manifest_entry(tmp_path):
 def test_missing_source_path(tmp_path):
     (error,) = collect([tmp_path / "nowhere"]).errors
     assert "no such file or folder" in str(error) and "nowhere" in str(error)
+
+
+def test_a_known_file_is_trusted_while_its_bytes_are_unchanged(tmp_path):
+    from app.sources import remember
+
+    path = tmp_path / "doc.txt"
+    path.write_text("---\ntitle: A\nkind: official\n---\nSome text.\n", encoding="utf-8")
+    (doc,) = collect([tmp_path]).documents
+    known = remember([doc])
+    known[doc.path]["meta"] = dict(doc.meta, title="As Recorded")
+    (reused,) = collect([tmp_path], known=known).documents
+    assert reused.meta["title"] == "As Recorded" and reused.fingerprint == doc.fingerprint
+    path.write_text("---\ntitle: B\nkind: official\n---\nSome text.\n", encoding="utf-8")
+    (reread,) = collect([tmp_path], known=known).documents
+    assert reread.meta["title"] == "B" and reread.fingerprint != doc.fingerprint
+
+
+@pytest.mark.parametrize("front, line", [
+    ("---\ntitle: A\nkind: official\n  publisher: X\n---\n", 4),  # indented key: mapping values not allowed
+    ("---\ntitle: \"A\nkind: official\n---\n", 3),  # unclosed quote
+    ("---\ntitle: A\n\tkind: official\n---\n", 3),  # a tab where indentation is expected
+])
+def test_yaml_errors_name_the_line_the_pure_parser_names(tmp_path, front, line):
+    path = tmp_path / "doc.txt"
+    path.write_text(front + "Some text.\n", encoding="utf-8")
+    find_error(collect([tmp_path]).errors, tmp_path, "doc.txt", line, "not valid YAML")
