@@ -94,8 +94,12 @@ def evaluate(results: dict) -> dict:
     d, m = app.get("directive"), http.get("minimal")
     if d and m:
         ratio = d["rps"] / m["rps"]
+        first = app.get("directive_first_visit")
+        cold = (f"; first visits (not cached yet): {first['rps']:.0f} req/s ({first['rps'] / m['rps']:.2f}×), "
+                f"p99 {first['p99_ms']:.1f} ms" if first else "")
         out.append(_t("Directive page throughput vs minimal FastAPI", "≥ 0.5×", ratio,
-                      ratio >= 0.5 and d["errors"] == 0, f"{d['rps']:.0f} vs {m['rps']:.0f} req/s ({ratio:.2f}×)"))
+                      ratio >= 0.5 and d["errors"] == 0,
+                      f"{d['rps']:.0f} vs {m['rps']:.0f} req/s ({ratio:.2f}×; 200 ids, repeat visits){cold}"))
         out.append(_t("Directive page p99", "≤ 30 ms", d["p99_ms"], d["p99_ms"] <= 30, f"{d['p99_ms']:.1f} ms"))
     mem = http.get("app_memory") or []
     if mem:
@@ -136,6 +140,14 @@ def _load(s, p95: bool = False) -> str:
         f"{_fmt_ms(s['p50_ms'])} / {_fmt_ms(s['p99_ms'])}"
     err = f" · **{s['errors']} err**" if s["errors"] else ""
     return f"{s['rps']:.0f} · {lat}{err}{_noisy(s)}"
+
+
+def _first_visits(s) -> str:
+    """A first-visit load; marked when the URL list ran out and later requests were cache hits."""
+    if not s:
+        return "n/a"
+    wrapped = s["requests"] > s["urls"]
+    return _load(s) + (f" (only {s['urls']:,} ids: {s['requests']:,} requests, repeats were hits)" if wrapped else "")
 
 
 NOISY_PCT = 10.0
@@ -233,6 +245,8 @@ def markdown(results: dict) -> str:
     lines.append(_row("/documents/{slug} reader", [_load(_get(r, "http", "app", "reader")) for r in R]))
     lines.append(_row("/themes/{slug}", [_load(_get(r, "http", "app", "theme")) for r in R]))
     lines.append(_row("**/d/{id} directive**", [_load(_get(r, "http", "app", "directive")) for r in R]))
+    lines.append(_row("/d/{id} first visits (not yet cached)", [_first_visits(_get(r, "http", "app", "directive_first_visit"))
+                                                                for r in R]))
     lines.append(_row("minimal FastAPI endpoint (baseline)", [_load(_get(r, "http", "minimal")) for r in R]))
     alt = next((_get(r, "http", "minimal_alt", "workers") for r in R if _get(r, "http", "minimal_alt")), None)
     if alt:

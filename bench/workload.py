@@ -35,6 +35,8 @@ class Workload:
     themes: list[str]
     directives: list[str]
     extra: dict = field(default_factory=dict)
+    # Directives outside `directives`, each requested at most once: pages no cache has seen yet.
+    unvisited: list[str] = field(default_factory=list)
 
     def api_search_paths(self, kind: str, mode: str = "quote") -> list[str]:
         return [f"/api/search?{urlencode({'q': q, 'mode': mode})}" for q in self.queries[kind]]
@@ -54,6 +56,9 @@ class Workload:
 
     def directive_paths(self) -> list[str]:
         return [f"/d/{quote(s, safe='')}" for s in self.directives]
+
+    def unvisited_directive_paths(self) -> list[str]:
+        return [f"/d/{quote(s, safe='')}" for s in self.unvisited]
 
     def mixed_paths(self) -> list[str]:
         """Search, theme, document and directive pages in turn (the issue 7 mix)."""
@@ -98,7 +103,8 @@ def _plain(text: str, rng: random.Random, i: int) -> str:
     return " ".join(rng.sample(words, min(len(words), 1 + i % 2)))
 
 
-def build(db_path: Path, *, n_queries: int = 200, n_pages: int = 200, seed: int = 1) -> Workload:
+def build(db_path: Path, *, n_queries: int = 200, n_pages: int = 200, n_unvisited: int = 20000,
+          seed: int = 1) -> Workload:
     """Draw the workload from the archive's SQLite store (read-only)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
@@ -126,6 +132,7 @@ def build(db_path: Path, *, n_queries: int = 200, n_pages: int = 200, seed: int 
         sources=[pid for pid, _ in picked],
         documents=rng.sample(docs, min(n_pages, len(docs))),
         themes=themes,
-        directives=rng.sample(directives, min(n_pages, len(directives))),
+        directives=(sampled := rng.sample(directives, min(n_pages, len(directives)))),
         extra={"sentences": len(rows), "quotable": len(quotable)},
+        unvisited=rng.sample(rest := sorted(set(directives) - set(sampled)), min(n_unvisited, len(rest))),
     )
