@@ -1,31 +1,27 @@
 """Ingest work shared with the second core: segmentation by two worker processes, and part of a
 large index build written as a segment of its own by a child process.
 
-Workers are fresh interpreters (`python -m app.parallel ...`) fed pickled work on stdin and
-answering on stdout, not forks or multiprocessing children: a fork would copy the ingest's
-hundreds of megabytes of ORM objects page by page and inherit the ingest lock, and
-multiprocessing's spawn re-runs the caller's main script in every child. A worker exits when
-its stdin closes, so a killed ingest leaves no process behind.
+Both run in processes started by multiprocessing's fork server (see _context), so they never
+carry a copy of the ingest process or its lock.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import pickle
-import queue
 import signal
-import subprocess
-import sys
-import threading
+from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing.connection import wait
 from pathlib import Path
 
 SEGMENT_MIN_DOCS = 64  # below this, starting workers costs more than it saves
 INDEX_MIN_PASSAGES = 5_000
-_CHUNK = 16  # documents per segmentation message
-_BATCH = 500  # index records per message
-_ROOT = Path(__file__).resolve().parent.parent
+_CHUNK = 16  # documents per segmentation task
+_AHEAD = 8  # segmentation tasks in flight
+_BATCH = 500  # index records per queue message
 
 
 def cores() -> int:
@@ -36,91 +32,87 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start(*args: str) -> subprocess.Popen:
-    """A worker running this module's code, the same copy the caller imported."""
-    path = os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH")) if p)
-    return subprocess.Popen([sys.executable, "-m", "app.parallel", *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=path))
-
-
-def _feed(proc: subprocess.Popen, messages) -> None:
-    """Write each message (an object, or bytes already pickled) to a worker, then close its stdin."""
-    with suppress(BrokenPipeError, OSError, ValueError):  # the worker was stopped: nothing to feed
-        for message in messages:
-            proc.stdin.write(message if isinstance(message, bytes) else _dumps(message))
-        proc.stdin.close()
-
-
-def _dumps(obj) -> bytes:
-    """One protocol message."""
-    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _receive(proc: subprocess.Popen, what: str):
-    """The worker's next message; a worker that died is an error naming its exit code."""
-    try:
-        return pickle.load(proc.stdout)
-    except EOFError:
-        raise RuntimeError(f"{what} worker failed (exit code {proc.wait()}); see its error above") from None
-
-
 @contextmanager
 def segmented(jobs: list[tuple]) -> Iterator[Iterator]:
-    """`app.segment.segment(*job)` for each job, in order; by two workers when there are many."""
+    """`app.segment.segment(*job)` for each job, in order; by two worker processes when there are many."""
     from app.segment import segment
 
     if len(jobs) < SEGMENT_MIN_DOCS or cores() < 2:
         yield (segment(*job) for job in jobs)
         return
-    chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
-    workers = [_start("segment"), _start("segment")]
-    # Chunks are dealt alternately and read back alternately: the order never depends on timing.
-    feeders = [threading.Thread(target=_feed, args=(w, chunks[k::2]), daemon=True) for k, w in enumerate(workers)]
-    for f in feeders:
-        f.start()
+    pool = ProcessPoolExecutor(2, mp_context=_context())
     try:
-        yield (s for n in range(len(chunks)) for s in _receive(workers[n % 2], "segmentation"))
+        yield _in_order(pool, [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)])
     finally:
-        for w in workers:
-            w.kill()  # done (it has answered everything) or abandoned after an error
-            w.wait()
-            w.stdout.close()
-        for f in feeders:
-            f.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(pool: ProcessPoolExecutor, chunks: list[list[tuple]]) -> Iterator:
+    """The chunks' results in order, with only a few chunks in flight.
+
+    Executor.map would submit every chunk at once, and when the store falls behind the
+    segmented documents would pile up in memory.
+    """
+    pending: deque = deque()
+    todo = iter(chunks)
+    for chunk in todo:
+        pending.append(pool.submit(_segment_chunk, chunk))
+        if len(pending) == _AHEAD:
+            break
+    while pending:
+        done = pending.popleft().result()
+        chunk = next(todo, None)
+        if chunk is not None:
+            pending.append(pool.submit(_segment_chunk, chunk))
+        yield from done
+
+
+def _segment_chunk(chunk: list[tuple]) -> list:
+    """Segment a chunk of documents (runs in a worker process)."""
+    from app.segment import segment
+
+    return [segment(*job) for job in chunk]
 
 
 class SegmentChild:
     """A child process adding documents to a new segment of an index folder.
 
     The parent holds the index's write lock; the child writes without it (as Whoosh's own
-    multiprocess writer does) and hands back its segment for the parent to commit. Records
-    are queued to a feeder thread so that the parent never waits for the child to keep up.
+    multiprocess writer does) and hands back its segment for the parent to commit. The
+    queue's feeder thread sends batches, so the parent never waits for the child to keep up.
     """
 
     def __init__(self, folder: Path, limitmb: int):
-        self._proc = _start("index", str(folder), str(limitmb))
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._feeder = threading.Thread(target=_feed, args=(self._proc, iter(self._queue.get, None)), daemon=True)
-        self._feeder.start()
+        ctx = _context()
+        self._inbox = ctx.Queue()
+        self._result, child_end = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_write_segment, args=(str(folder), limitmb, self._inbox, child_end),
+                                 name="policy-archive index writer", daemon=True)
+        self._proc.start()
+        child_end.close()
         self._batch: list[dict] = []
 
     def add(self, fields: dict) -> None:
         """Queue one document for the child."""
         self._batch.append(fields)
         if len(self._batch) >= _BATCH:
-            self._queue.put(_dumps(self._batch))
+            self._inbox.put(self._batch)
             self._batch = []
 
     def close(self) -> None:
         """No more documents: the child now writes its segment."""
-        self._queue.put(_dumps(self._batch + [None]))
-        self._queue.put(None)
+        self._inbox.put(self._batch)
+        self._inbox.put(None)
+        self._inbox.close()
 
     def segment(self):
         """The child's whoosh Segment, once written; raises if the child failed."""
-        kind, value = _receive(self._proc, "index")
-        self._proc.wait()
-        self._feeder.join()
+        wait([self._result, self._proc.sentinel])
+        if not self._result.poll():
+            self._proc.join()
+            raise RuntimeError(f"index worker failed (exit code {self._proc.exitcode}); see its error above")
+        kind, value = self._result.recv()
+        self._proc.join()
         if kind == "error":
             raise RuntimeError(f"index worker failed: {value}")
         return value
@@ -128,9 +120,9 @@ class SegmentChild:
     def kill(self) -> None:
         """Stop the child at once (the parent is failing)."""
         self._proc.kill()
-        self._proc.wait()
-        self._queue.put(None)
-        self._feeder.join()
+        self._proc.join()
+        self._inbox.cancel_join_thread()  # its unsent batches are dropped, not flushed to nobody
+        self._inbox.close()
 
 
 def commit_with(writer, child: SegmentChild) -> None:
@@ -155,49 +147,28 @@ def commit_with(writer, child: SegmentChild) -> None:
     writer._finish()
 
 
-def _serve_segments(inp, out) -> None:
-    """Worker loop: a chunk of segmentation jobs in, their results out, until stdin closes."""
-    from app.segment import segment
-
-    while True:
-        try:
-            chunk = pickle.load(inp)
-        except EOFError:
-            return
-        out.write(_dumps([segment(*job) for job in chunk]))
-        out.flush()
-
-
-def _serve_index(inp, out, folder: str, limitmb: int) -> None:
-    """Worker loop: batches of index records in until a None record, then the new segment out."""
+def _write_segment(folder: str, limitmb: int, inbox, result) -> None:
+    """Child process: add the queued batches to a new segment, then send the segment back."""
     from whoosh import index as whoosh_index
     from whoosh.writing import SegmentWriter
 
+    # Ctrl-C reaches the whole process group: the parent decides, and stops its children.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     writer = SegmentWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=limitmb, compound=False)
     try:
-        while True:
-            for fields in pickle.load(inp):
-                if fields is None:
-                    # Not writer.commit(): that writes a table of contents; the parent writes the one.
-                    out.write(_dumps(("segment", writer._finalize_segment())))
-                    return
+        for batch in iter(inbox.get, None):
+            for fields in batch:
                 writer.add_document(**fields)
-    except EOFError:  # the parent died; its abandoned index version is removed by the next ingest
-        return
+        # Not writer.commit(): that writes a table of contents; the parent writes the one.
+        result.send(("segment", writer._finalize_segment()))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the ingest
-        out.write(_dumps(("error", f"{type(exc).__name__}: {exc}")))
-    finally:
-        out.flush()
+        result.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-if __name__ == "__main__":
-    # Ctrl-C reaches the whole process group: the parent decides, and stops its workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The protocol owns stdout: anything else printed goes to stderr.
-    protocol_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    role, *rest = sys.argv[1:]
-    if role == "segment":
-        _serve_segments(sys.stdin.buffer, protocol_out)
-    else:
-        _serve_index(sys.stdin.buffer, protocol_out, rest[0], int(rest[1]))
+def _context():
+    """Processes forked from a small fresh server process, never from the ingest itself.
+
+    A fork of the ingest would copy its hundreds of megabytes of ORM objects and inherit
+    the ingest lock; the fork server holds neither.
+    """
+    return multiprocessing.get_context("forkserver")
