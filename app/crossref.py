@@ -365,20 +365,22 @@ def _idf(stem_sets: list[frozenset[str]]) -> dict[str, float]:
 
 def _heading_cover(heading: str, off: list[_Prep], idf: dict[str, float]) -> list[float]:
     stems = _analyse(heading)[1]
-    total = sum(idf.get(s, 1.0) for s in stems)
+    total = math.fsum(idf.get(s, 1.0) for s in stems)
     if not total:
         return [0.0] * len(off)
-    return [sum(idf.get(s, 1.0) for s in stems & p.stems) / total for p in off]
+    return [math.fsum(idf.get(s, 1.0) for s in stems & p.stems) / total for p in off]
 
 
 def _features(p: _Prep, ctx: _Context) -> _Feat:
     idf, off = ctx.idf, ctx.off
-    weight = sum(idf[s] for s in p.stems) or 1e-9
-    novelty = sum(idf[s] for s in p.stems - ctx.official_stems) / weight
+    # fsum and sorted(): sets iterate in an order that changes with Python's hash seed, and the
+    # same archive must get the same links on every run, ties included.
+    weight = math.fsum(idf[s] for s in p.stems) or 1e-9
+    novelty = math.fsum(idf[s] for s in p.stems - ctx.official_stems) / weight
     # Shared IDF weight with every official unit, through the inverted index: exact stems,
     # then (at PARTIAL_WEIGHT) stems that only share their first PREFIX_LENGTH characters.
     shared: dict[int, float] = {}
-    for stem in p.stems:
+    for stem in sorted(p.stems):
         w = idf[stem]
         for j in ctx.postings.get(stem, ()):
             shared[j] = shared.get(j, 0.0) + w
@@ -391,9 +393,9 @@ def _features(p: _Prep, ctx: _Context) -> _Feat:
     if hcov:
         # Candidates the heading points to are scored even when the unit shares no word.
         cands += [_Cand(j, 0.0) for j, h in enumerate(hcov) if h > 0 and j not in shared]
-        cands.sort(key=lambda c: c.cover + HEADING_WEIGHT * hcov[c.index], reverse=True)
+        cands.sort(key=lambda c: (c.cover + HEADING_WEIGHT * hcov[c.index], -c.index), reverse=True)
     else:
-        cands.sort(key=lambda c: c.cover, reverse=True)
+        cands.sort(key=lambda c: (c.cover, -c.index), reverse=True)
     cands = cands[:SHORTLIST]
     for c in cands:
         o = off[c.index]
@@ -408,7 +410,7 @@ def _features(p: _Prep, ctx: _Context) -> _Feat:
             span = min(1.0, max(0, size - 1) / (SPAN_FULL - 1)) if content else 0.0
         c.own = W_COVER * c.cover + W_FUZZ * fz + W_SPAN * span
         c.rank = c.own + (HEADING_WEIGHT * hcov[c.index] if hcov else 0.0)
-    cands.sort(key=lambda c: c.rank, reverse=True)
+    cands.sort(key=lambda c: (c.rank, -c.index), reverse=True)
     return _Feat(p, weight, novelty, cands, ctx.official_years)
 
 
@@ -566,7 +568,7 @@ def _links(feats, lists, claims, off, idf) -> list[Link]:
             if len(picked) >= MAX_LINKS:
                 break
             new = (f.prep.stems & off[c.index].stems) - covered
-            gain = sum(idf[s] for s in new) / f.weight
+            gain = math.fsum(idf[s] for s in new) / f.weight
             if c.own >= EXTRA_LINK_MIN and gain >= EXTRA_GAIN_MIN and len(new) >= EXTRA_MIN_NEW:
                 picked.append(c)
                 covered |= new
