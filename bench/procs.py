@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,18 +186,66 @@ def run_measured(argv: list[str], *, env: dict | None = None, timeout: float = 3
     try:
         proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL,
                                 env={**os.environ, **(env or {})})
+        tree = TreeMemory(proc.pid)
         try:
             out, _ = _communicate_wait4(proc, timeout)
         except BaseException:
             proc.kill()
             proc.wait()
             raise
+        finally:
+            tree.stop()
     finally:
         if log:
             err.close()
     wall = time.perf_counter() - started
-    return {"wall_s": wall, "maxrss_mb": out["maxrss_kb"] * 1024 / 1e6, "returncode": out["returncode"],
-            "stdout": out["stdout"]}
+    return {"wall_s": wall, "maxrss_mb": out["maxrss_kb"] * 1024 / 1e6, "tree_peak_mb": tree.peak_kb * 1024 / 1e6,
+            "returncode": out["returncode"], "stdout": out["stdout"]}
+
+
+class TreeMemory:
+    """Samples the summed RSS of a process and all its descendants (worker processes included).
+
+    wait4 reports the largest single process; an ingest that starts workers uses their memory
+    too. Summing RSS counts shared pages once per process, so the figure errs high.
+    """
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Summed VmRSS (kB) of `root` and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except OSError:
+            continue
+    return total
 
 
 def _communicate_wait4(proc: subprocess.Popen, timeout: float) -> tuple[dict, None]:

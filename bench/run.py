@@ -1,6 +1,6 @@
 """The benchmark harness: one command, every measurement, targets and BENCHMARKS.md tables.
 
-    python -m bench.run [--sizes 100,1000,10000] [--quick] [--duration 10] [--workers 2]
+    python -m bench.run [--sizes 100,1000,10000] [--quick] [--duration 10] [--workers N]
 
 For each size it generates (or reuses) the synthetic corpus in bench/out/, ingests it into a
 fresh data folder in a child process (wall time, peak RSS via wait4, per-stage timings), builds
@@ -27,6 +27,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.parallel import cores
 from bench import corpus as corpus_mod
 from bench import cpu, fts, load, procs, report, workload
 from bench.procs import ROOT
@@ -118,7 +119,8 @@ def ingest(data_dir: Path, paths: list[Path], log_name: str) -> dict:
     if res["returncode"] != 0:
         raise RuntimeError(f"ingest failed ({res['returncode']}); see {OUT / 'logs' / log_name}")
     summary = json.loads(res["stdout"].strip().splitlines()[-1])
-    return {"wall_s": res["wall_s"], "maxrss_mb": res["maxrss_mb"], **summary, "cpu": watch.as_dict()}
+    return {"wall_s": res["wall_s"], "maxrss_mb": res["maxrss_mb"], "tree_peak_mb": res["tree_peak_mb"], **summary,
+            "cpu": watch.as_dict()}
 
 
 def add_one(n: int, data_dir: Path, corpus: Path, seed: int) -> dict:
@@ -240,8 +242,8 @@ def http_phase(n: int, data_dir: Path, fts_db: Path, wl: workload.Workload, cfg)
         out["minimal_memory"] = worker_memory(server)
     finally:
         server.stop()
-    # The same endpoint with the other worker count: uvicorn's multi-worker socket lacks
-    # TCP_NODELAY (see BENCHMARKS.md), which this row shows without any archive code involved.
+    # The same endpoint with the other worker count: what one worker per core buys the bare stack
+    # (and a check that multi-worker serving keeps TCP_NODELAY; see app/cli.py run_uvicorn).
     alt = 2 if cfg.workers == 1 else 1
     server = start_factory("minimal", "bench.minimal_app:create_app", alt, f"{n}-{alt}w")
     try:
@@ -280,7 +282,8 @@ def run_size(n: int, cfg) -> dict:
         res["ingest"] = ingest(data_dir, [corpus], f"ingest-{n}.log")
         res["ingest"]["cpu"]["before"] = quiet
         i = res["ingest"]
-        log(f"  ingest: {i['wall_s']:.1f}s wall, peak RSS {i['maxrss_mb']:.0f} MB, {i['sentences']:,} sentences; "
+        log(f"  ingest: {i['wall_s']:.1f}s wall, peak RSS {i['maxrss_mb']:.0f} MB (with workers "
+            f"{i['tree_peak_mb']:.0f} MB), {i['sentences']:,} sentences; "
             + ", ".join(f"{k} {v:.1f}s" for k, v in i["timings"].items())
             + f" (CPU used by others meanwhile: {i['cpu']['others_pct']:.0f}%)")
     archive_db = data_dir / "archive.sqlite3"
@@ -364,8 +367,8 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="short measurements (3 s), fewer queries; no BENCHMARKS.md")
     ap.add_argument("--duration", type=float, help="seconds per load measurement (default 10, quick 3)")
     ap.add_argument("--connections", type=int, default=8, help="concurrent HTTP clients (default 8)")
-    ap.add_argument("--workers", type=int, default=1,
-                    help="uvicorn workers for every server (default 1, `policy-archive serve`'s default)")
+    ap.add_argument("--workers", type=int, default=cores(),
+                    help="uvicorn workers for every server (default: one per core, as `policy-archive serve`)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-ingest", action="store_true", help="reuse bench/out/data-N if present (dev only)")
     ap.add_argument("--skip-add", action="store_true", help="skip the add-one-document measurement")
