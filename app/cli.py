@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from app.config import Settings
-from app.parallel import cores
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -121,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[data], help="serve the archive over HTTP")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=cores(),
-                   help="uvicorn worker processes (default: one per CPU core, here %(default)s)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="uvicorn worker processes (default 1; see README before raising it)")
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=cmd_serve)
     return parser

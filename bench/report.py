@@ -155,9 +155,14 @@ NOISY_PCT = 10.0
 
 
 def _noisy(s) -> str:
-    """A dagger when other processes used more than NOISY_PCT% of the CPU during the measurement."""
+    """† when other processes used more than NOISY_PCT% of the CPU during the measurement;
+    ‡ when one of several server workers did nearly all the work."""
     others = _get(s, "cpu", "others_pct")
-    return f" †{others:.0f}%" if others is not None and others > NOISY_PCT else ""
+    mark = f" †{others:.0f}%" if others is not None and others > NOISY_PCT else ""
+    workers = (_get(s, "cpu", "per_process_core_pct") or [])[:-1]  # the last pid is uvicorn's supervisor
+    if len(workers) > 1 and sum(workers) > 0 and max(workers) > 0.9 * sum(workers):
+        mark += " ‡"
+    return mark
 
 
 def _row(label: str, cells: list[str]) -> str:
@@ -182,12 +187,15 @@ def markdown(results: dict) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, "
         f"SQLite {m['sqlite']}, Linux {m['kernel']}. Load tool: {m['load_tool']}. "
         f"Servers: uvicorn, {cfg['workers']} worker(s) each (`policy-archive serve --workers {cfg['workers']}`, "
-        f"baselines through the same `uvicorn.run`); {cfg['connections']} connections, "
+        f"baselines through the same `app.cli.run_uvicorn`); {cfg['connections']} connections, "
         f"{cfg['duration']:.0f} s per measurement after {cfg['warmup']:.0f} s warm-up; "
         f"{_get(R[-1], 'workload', 'queries_per_kind', default='?')} queries per kind.",
         "",
         f"† n%: during that measurement other processes on this machine (not the harness, not the server "
         f"measured) used n% of the CPU (100% = both cores); such numbers are pessimistic.",
+        "",
+        "‡: one server worker did more than 90% of the work: all the load's keep-alive connections were "
+        "accepted by the same worker (see BENCHMARKS.md, \"Workers\"), so that row measures one core.",
         "",
     ]
     where = f"{ev['size']:,} documents" + ("" if ev["at_target_size"] else

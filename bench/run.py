@@ -27,7 +27,6 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.parallel import cores
 from bench import corpus as corpus_mod
 from bench import cpu, fts, load, procs, report, workload
 from bench.procs import ROOT
@@ -242,7 +241,7 @@ def http_phase(n: int, data_dir: Path, fts_db: Path, wl: workload.Workload, cfg)
         out["minimal_memory"] = worker_memory(server)
     finally:
         server.stop()
-    # The same endpoint with the other worker count: what one worker per core buys the bare stack
+    # The same endpoint with the other worker count: what a second worker buys the bare stack
     # (and a check that multi-worker serving keeps TCP_NODELAY; see app/cli.py run_uvicorn).
     alt = 2 if cfg.workers == 1 else 1
     server = start_factory("minimal", "bench.minimal_app:create_app", alt, f"{n}-{alt}w")
@@ -367,8 +366,8 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="short measurements (3 s), fewer queries; no BENCHMARKS.md")
     ap.add_argument("--duration", type=float, help="seconds per load measurement (default 10, quick 3)")
     ap.add_argument("--connections", type=int, default=8, help="concurrent HTTP clients (default 8)")
-    ap.add_argument("--workers", type=int, default=cores(),
-                    help="uvicorn workers for every server (default: one per core, as `policy-archive serve`)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="uvicorn workers for every server (default 1, as `policy-archive serve`)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-ingest", action="store_true", help="reuse bench/out/data-N if present (dev only)")
     ap.add_argument("--skip-add", action="store_true", help="skip the add-one-document measurement")
