@@ -24,6 +24,7 @@ PG_TESTS=(
     tests/test_browse.py
     tests/test_enrichment_ingest.py
     tests/test_verify.py
+    tests/test_page_cache.py
 )
 PG_MARKERS="not browser"
 
