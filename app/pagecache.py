@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections import OrderedDict
 
 import anyio.to_thread
 from sqlalchemy import Engine
 
 from app import queries
+from app.lru import SizedLRU
 
 log = logging.getLogger("policy_archive")
 
@@ -18,46 +18,16 @@ log = logging.getLogger("policy_archive")
 PAGE_SLOT = "policy_archive.page"
 
 
-class PageCache:
+def _page_size(page: tuple[int, list, bytes]) -> int:
+    """Bytes a stored (status, headers, body) page holds."""
+    return len(page[2]) + sum(len(k) + len(v) for k, v in page[1])
+
+
+class PageCache(SizedLRU):
     """Rendered pages by (archive version, date, URL); the least recently used go first."""
 
     def __init__(self, max_bytes: int = 32 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self._pages: OrderedDict = OrderedDict()
-        self._bytes = 0
-        # The event loop is the only user in a server, but tests may share an app across threads.
-        self._lock = threading.Lock()
-
-    @property
-    def max_page_bytes(self) -> int:
-        """The largest page kept: one huge page must not flush everything else."""
-        return self.max_bytes // 8
-
-    def get(self, key):
-        """The stored (status, headers, body, size) for `key`, or None."""
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key, page: tuple[int, list, bytes]) -> None:
-        """Store a page, dropping the least recently used ones beyond the byte budget."""
-        size = len(page[2]) + sum(len(k) + len(v) for k, v in page[1])
-        if size > self.max_page_bytes:
-            return
-        with self._lock:
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self._bytes -= old[3]
-            self._pages[key] = (*page, size)
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._pages.popitem(last=False)
-                self._bytes -= dropped[3]
-
-    def __len__(self) -> int:
-        return len(self._pages)
+        super().__init__(max_bytes, _page_size)
 
 
 class VersionProbe:
@@ -158,7 +128,7 @@ class CachePages:
                 body = message.get("body", b"")
                 kept["chunks"].append(body)
                 kept["size"] += len(body)
-                kept["keep"] = kept["size"] <= self.cache.max_page_bytes
+                kept["keep"] = kept["size"] <= self.cache.max_item_size
                 kept["complete"] = not message.get("more_body", False)
             await send(message)
 

@@ -53,6 +53,7 @@ from whoosh.searching import Searcher
 
 from app import queries, urls
 from app.models import Document, Passage
+from app.lru import SizedLRU
 from app.normalize import normalize
 from app.segment import split_sentences
 
@@ -334,44 +335,14 @@ class _Cand:
     span: list[int] | None = None  # docnums of consecutive sentences, for cross-sentence quotes
 
 
-class _PostingsCache:
-    """Posting lists shared by all threads reading one index version (which never changes).
-
-    Bounded by the number of postings held (4 bytes each); least recently used go first.
-    """
-
-    def __init__(self, max_postings: int):
-        self.max = max_postings
-        self._lock = threading.Lock()
-        self._data: OrderedDict = OrderedDict()
-        self._size = 0
-
-    def get(self, key):
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    @staticmethod
-    def _len(value) -> int:
-        return len(value[0]) * 2 if isinstance(value, tuple) else len(value)
-
-    def put(self, key, value) -> None:
-        size = self._len(value)
-        if size > self.max // 8:
-            return  # one huge list would evict everything else
-        with self._lock:
-            if key in self._data:
-                return
-            self._data[key] = value
-            self._size += size
-            while self._size > self.max and self._data:
-                _, old = self._data.popitem(last=False)
-                self._size -= self._len(old)
+def _postings_size(value) -> int:
+    """Postings held by a cached list, or by an (ids, weights) pair."""
+    return len(value[0]) * 2 if isinstance(value, tuple) else len(value)
 
 
-_POSTINGS = _PostingsCache(POSTINGS_CACHE)
+# Posting lists shared by all threads reading one index version (which never changes), bounded
+# by the number of postings held (4 bytes each).
+_POSTINGS = SizedLRU(POSTINGS_CACHE, _postings_size)
 
 
 def _index_key(searcher: Searcher) -> tuple:
