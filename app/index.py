@@ -11,13 +11,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
 from app import parallel
 from app.normalize import normalize
 
-SCHEMA_VERSION = "2"  # bump when the schema changes: ingest then rebuilds instead of updating
+SCHEMA_VERSION = "3"  # bump when the schema changes: ingest then rebuilds instead of updating
 
 
 def make_schema() -> Schema:
@@ -31,11 +32,17 @@ def make_schema() -> Schema:
         date=ID(stored=True, sortable=True),
         publisher=ID(stored=True),
         themes=KEYWORD(stored=True, commas=True, scorable=False),
-        position=NUMERIC(stored=True, sortable=True),
+        # Only the exact value is indexed (shift_step=0): Whoosh's default also indexes seven
+        # coarser terms per sentence to speed up wide ranges, a fifth of all postings written,
+        # and positions within a document are few enough for a plain term range.
+        position=NUMERIC(stored=True, sortable=True, shift_step=0),
         # Stemmed and stop-worded: relevance ranking and "regulations" finding "regulation".
         text=TEXT(analyzer=StemmingAnalyzer(), phrase=True, stored=True),
         # Every word, unstemmed, 1-letter words kept: candidates for exact and near quotes.
         plain=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=1), phrase=True),
+        # The same normalised text as a column: search checks candidates against it, and a
+        # column value is one slice of a mapped file where stored fields are a decompressed pickle.
+        norm=COLUMN(VarBytesColumn()),
         schema_version=STORED(),
     )
 
@@ -47,6 +54,7 @@ def version_dir(root: Path, version: int) -> Path:
 
 def passage_fields(p, doc, theme_slugs: Iterable[str]) -> dict:
     """The indexed form of one passage."""
+    plain = normalize(p.text)
     return {
         "id": p.id,
         "doc": doc.slug,
@@ -57,7 +65,8 @@ def passage_fields(p, doc, theme_slugs: Iterable[str]) -> dict:
         "themes": ",".join(sorted(theme_slugs)),
         "position": p.position,
         "text": p.text,
-        "plain": normalize(p.text),
+        "plain": plain,
+        "norm": plain.encode("utf-8"),
         "schema_version": SCHEMA_VERSION,
     }
 
