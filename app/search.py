@@ -74,7 +74,6 @@ INTERSECT_BUDGET = 50_000  # postings read to narrow exact candidates by the nex
 VERIFY_MAX = 2_000  # exact candidates checked against their text at most (boilerplate of common words)
 BM25_K1, BM25_B = 1.2, 0.75
 POSTINGS_CACHE = 4_000_000  # posting list entries kept in memory across requests (~16 MB)
-NORM_CACHE = 60_000  # normalised sentence texts kept per index version across requests (~15 MB)
 DF_CACHE = 200_000  # document frequencies kept per index version across requests (~30 MB at most)
 ALL_TITLES_MAX = 50_000  # up to this many documents, an index version's titles are read in one query
 MAX_OFFSET = 10_000  # paging stops here
@@ -510,8 +509,22 @@ class _Table:
         self.titles: dict[str, str] = {}
         self.all_titles = False
         self.dfs: dict[tuple[str, str], int] = {}
-        self.norms: dict[int, str] = {}
+        # Every word's document frequency in the two fields quotes are looked up in: a quote
+        # asks for twenty or so, and each one missing here is a term look-up on disk per segment.
+        self.term_dfs = {name: self._term_dfs(reader, name) for name in ("plain", "text")}
         self.key = self._order_keys()
+
+    @staticmethod
+    def _term_dfs(reader, fieldname: str) -> dict[str, int]:
+        """Document frequency of each term of a field, summed over the segments (as doc_frequency gives it)."""
+        out: dict[str, int] = {}
+        if fieldname not in reader.schema:
+            return out
+        for leaf, _ in reader.leaf_readers():
+            for term, info in leaf.iter_field(fieldname):
+                word = term.decode("utf-8")
+                out[word] = out.get(word, 0) + info.doc_frequency()
+        return out
 
     def _lengths(self, reader, fieldname: str) -> list[int]:
         """Indexed length of each sentence's field, as reader.doc_field_length() gives it (0: none)."""
@@ -570,6 +583,25 @@ def _table(searcher: Searcher, key: tuple) -> _Table:
         return table
 
 
+def _norm_column(searcher: Searcher):
+    """The searcher's reader of the normalised-text column, or None for an index without it.
+
+    Kept on the searcher: the reader holds the searcher's own file handles, so it is used only
+    by the thread that leased the searcher, and opening it reads two arrays of one entry per sentence.
+    """
+    try:
+        return searcher._policy_archive_norms
+    except AttributeError:
+        pass
+    reader = searcher.reader()
+    try:
+        column = reader.column_reader("norm", translate=False) if reader.has_column("norm") else None
+    except Exception:  # noqa: BLE001 - an unusual reader: fall back to the stored text
+        column = None
+    searcher._policy_archive_norms = column
+    return column
+
+
 class _Ctx:
     """Per-query access to the searcher: stored fields, normalised text and filters, each read once."""
 
@@ -586,6 +618,7 @@ class _Ctx:
         self._dfs: dict[tuple[str, str], int] = {}
         self._theme_docs: set[int] | None = None
         self._postings: dict[tuple[str, str], list[int]] = {}
+        self._norms = _norm_column(searcher)
 
     def stored(self, docnum: int) -> dict:
         if docnum not in self._stored:
@@ -595,17 +628,17 @@ class _Ctx:
     def norm(self, docnum: int) -> str:
         text = self._norm.get(docnum)
         if text is None:
-            shared = self.table.norms
-            text = shared.get(docnum)
-            if text is None:
+            if self._norms is not None:
+                text = self._norms[docnum].decode("utf-8")
+            else:  # an index written before the column existed
                 text = normalize(self.stored(docnum).get("text", ""))
-                if len(shared) >= NORM_CACHE:
-                    shared.clear()  # crude, but a whole request's worth is refilled at once
-                shared[docnum] = text
             self._norm[docnum] = text
         return text
 
     def df(self, fieldname: str, word: str) -> int:
+        known = self.table.term_dfs.get(fieldname)
+        if known is not None:
+            return known.get(word, 0)
         key = (fieldname, word)
         if key not in self._dfs:
             shared = self.table.dfs
@@ -957,14 +990,21 @@ def _stem_set(ctx: _Ctx, docnum: int) -> set[str]:
     return set(_stem_counts(ctx, docnum))
 
 
-def _wanted_counts(ctx: _Ctx, docnum: int, firsts: set[str]) -> Counter:
+def _wanted_counts(ctx: _Ctx, docnum: int, firsts: set[str], memo: dict[str, str | None]) -> Counter:
     """Stem counts of the words that may stem to a wanted stem (whose first letters are `firsts`).
 
     Porter stemming rewrites suffixes only, so a stem starts with its word's first letter:
-    the other words need not be stemmed, which is most of the cost for unseen words.
+    the other words need not be stemmed, which is most of the cost for unseen words. `memo`
+    (one per query) remembers each word's verdict across the candidates.
     """
-    return Counter(s for w in ctx.norm(docnum).split()
-                   if (w[:1] in firsts or w[:1] != w[:1].lower()) and (s := _word_stem(w)))
+    found = []
+    for w in ctx.norm(docnum).split():
+        s = memo.get(w, "")
+        if s == "":
+            s = memo[w] = _word_stem(w) if (w[:1] in firsts or w[:1] != w[:1].lower()) else None
+        if s:
+            found.append(s)
+    return Counter(found)
 
 
 def _bm25(ctx: _Ctx, docnum: int, tfs: Counter, wanted: list[str]) -> float:
@@ -1033,9 +1073,10 @@ def _related_pool(ctx: _Ctx, quote: str, qwords: list[str], words_query: bool) -
                            terms=RELATED_TERMS, slack=RELATED_TERMS)
     out = []
     firsts = {s[:1] for s in wanted}
+    memo: dict[str, str | None] = {}
     for d in pool:
         # _bm25 needs every stem only for a sentence the index gives no length for
-        tfs = _wanted_counts(ctx, d, firsts) if ctx.table.text_length[d] else _stem_counts(ctx, d)
+        tfs = _wanted_counts(ctx, d, firsts, memo) if ctx.table.text_length[d] else _stem_counts(ctx, d)
         if sum(1 for s in wanted if s in tfs) / len(wanted) >= RELATED_MIN:
             out.append((d, _bm25(ctx, d, tfs, wanted)))
     out.sort(key=lambda x: -x[1])
