@@ -120,7 +120,7 @@ class CachePages:
 
         async def capture(message):
             # Only a page its handler marked (the version is known before the response starts) is
-            # copied, so streamed exports and API answers are never held in memory twice.
+            # copied, so streamed exports and other API answers are never held in memory twice.
             if message["type"] == "http.response.start":
                 kept["keep"] = message["status"] == 200 and slot.get("version") is not None
                 kept["headers"] = list(message.get("headers", []))

@@ -141,3 +141,28 @@ def test_error_pages_keep_their_status_and_headers_when_asked_again(seed_setting
             r = c.get(page)
             assert r.status_code == 404
             assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_search_asked_again_is_answered_from_memory_until_the_next_ingest(make_settings, tmp_path, monkeypatch):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    settings = make_settings()
+    run(settings, [folder])
+    calls = []
+    real = app.search.search
+    monkeypatch.setattr(app.search, "search", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    with _client(settings) as c:
+        api, page = {"q": DIRECTIVE_TO}, {"q": DIRECTIVE_TO}
+        before = [c.get("/api/search", params=api).json(), c.get("/search", params=page).text]
+        assert before == [c.get("/api/search", params=api).json(), c.get("/search", params=page).text]
+        assert len(calls) == 2  # the repeats were not searched again
+        assert before[0]["facets"]["match"]["exact"] == 0
+
+        path = folder / SEED_FILE.name
+        path.write_text(path.read_text(encoding="utf-8").replace(DIRECTIVE_FROM, DIRECTIVE_TO), encoding="utf-8")
+        run(settings, [folder])
+        after = c.get("/api/search", params=api).json()
+        assert after["facets"]["match"]["exact"] == 1 and len(calls) == 3
+        assert DIRECTIVE_TO in after["results"][0]["text"]
+        assert c.get("/api/search", params={"q": "<b>"}).status_code == 200
+        assert c.get("/api/search", params={"q": "x", "limit": 0}).status_code == 422

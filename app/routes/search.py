@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app import browse, queries, search, urls
 from app.config import Settings
+from app.pagecache import PAGE_SLOT
 from app.search import Filters, SearchError
-from app.web import SessionDep, SettingsDep, render
+from app.web import PageSessionDep, SessionDep, SettingsDep, render
 
 router = APIRouter(tags=["search"])
 
@@ -136,7 +137,8 @@ class VerifyResponse(BaseModel):
 @contextmanager
 def _searcher(request: Request, session) -> Iterator:
     """A searcher of the archive version this request's DB session reads, leased for the block."""
-    version = queries.current_version(session)
+    read = (request.scope.get(PAGE_SLOT) or {}).get("version")  # a cached page's session read it already
+    version = read[0] if read else queries.current_version(session)
     if not version:
         yield None
         return
@@ -167,7 +169,7 @@ OffsetParam = Annotated[int, Query(ge=0, le=search.MAX_OFFSET, description=f"res
 
 @router.get("/api/search", summary="Search passages", response_model=SearchResponse,
             responses={400: {"model": Problem, "description": "Advanced syntax error, or a configured limit exceeded"}})
-def api_search(request: Request, session: SessionDep, settings: SettingsDep, q: QParam = "", mode: ModeParam = "quote",
+def api_search(request: Request, session: PageSessionDep, settings: SettingsDep, q: QParam = "", mode: ModeParam = "quote",
                kind: KindParam = None, doc: SlugParam = None, theme: ThemeParam = None,
                date_from: DateParam = None, date_to: DateParam = None,
                limit: LimitParam = PAGE, offset: OffsetParam = 0) -> JSONResponse:
@@ -230,7 +232,7 @@ def _page_params(settings: Settings, q: str, mode: str, kind: str, doc: str, the
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(request: Request, session: SessionDep, settings: SettingsDep, q: str = "", mode: str = "",
+def search_page(request: Request, session: PageSessionDep, settings: SettingsDep, q: str = "", mode: str = "",
                 kind: str = "", doc: str = "", theme: str = "", date_from: str = "", date_to: str = "",
                 offset: str = ""):
     """The search form and one page of graded results with facets; every search is a URL."""
