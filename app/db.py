@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+# `revision = "0002"` and `down_revision = "0001"` lines of a migration script, with or without
+# the type annotations newer Alembic templates write (`down_revision: str | None = ...`).
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -48,14 +58,86 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def alembic_config(settings: Settings) -> Config:
     """Alembic configuration pointing at the project's migrations and the settings' URL."""
+    from alembic.config import Config
+
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(Path(PROJECT_ROOT / "migrations")))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["settings"] = settings
     return cfg
 
 
-def upgrade(settings: Settings) -> None:
-    """Bring the database schema to the newest migration."""
+def upgrade(settings: Settings, engine: Engine | None = None) -> None:
+    """Bring the database schema to the newest migration.
+
+    Importing Alembic (and Mako) takes longer than adding one document to the archive, so it is
+    imported only when the database's recorded revisions are not the migrations' heads.
+    """
     if settings.url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if _at_head(settings, engine):
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(settings), "head")
+
+
+def _at_head(settings: Settings, engine: Engine | None) -> bool:
+    """True when the database records exactly the migrations' head revision(s)."""
+    heads = head_revisions()
+    if heads is None:
+        return False
+    own = engine is None
+    engine = engine or make_engine(settings)
+    try:
+        return _current_revisions(engine) == heads
+    finally:
+        if own:
+            engine.dispose()
+
+
+def _current_revisions(engine: Engine) -> set[str] | None:
+    """The revisions in Alembic's version table; None when there is no such table yet."""
+    try:
+        with engine.connect() as conn:
+            return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except SQLAlchemyError:  # a new database: no table (PostgreSQL rolls back on close)
+        return None
+
+
+def head_revisions(versions: Path = MIGRATIONS / "versions") -> set[str] | None:
+    """The head revision ids, read from the migration scripts' text rather than through Alembic.
+
+    None when a script does not state its revisions as plain literals: Alembic then decides.
+    Like Alembic's default layout, every .py file in the folder but __init__.py is a migration.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        if path.name == "__init__.py" or path.name.startswith(".#"):
+            continue
+        found = _revision_lines(path)
+        if found is None:
+            return None
+        revision, down = found
+        revisions.add(revision)
+        parents.update(down)
+    return (revisions - parents) or None
+
+
+def _revision_lines(path: Path) -> tuple[str, tuple[str, ...]] | None:
+    """(revision, its parents) from one script's assignments; None when they are not literals."""
+    values: dict[str, object] = {}
+    for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+        if name in values:
+            return None  # assigned twice: only running the script can tell
+        try:
+            values[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return None
+    revision, down = values.get("revision"), values.get("down_revision", ...)
+    if not isinstance(revision, str) or down is ...:
+        return None
+    parents = () if down is None else (down,) if isinstance(down, str) else down
+    if not isinstance(parents, (tuple, list)) or not all(isinstance(p, str) for p in parents):
+        return None
+    return revision, tuple(parents)

@@ -104,7 +104,7 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
                 taxonomy = enrich.load_taxonomy_for(paths, themes_path or settings.themes_file)
             except ValueError as exc:  # a broken taxonomy file: refuse before touching anything
                 raise IngestError(str(exc)) from None
-            upgrade(settings)
+            upgrade(settings, engine)
             with session_factory(engine)() as session, session.begin():
                 summary = _sync(session, settings, collected, taxonomy, progress)
                 _pause("switch", progress)

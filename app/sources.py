@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import re
+import time
 import tomllib
 import unicodedata
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from charset_normalizer import from_bytes
 
 MANIFEST_NAME = "manifest.toml"
 # Bump when reading or validation rules change: records of files read by older rules are dropped.
@@ -30,6 +32,10 @@ MANIFEST_ONLY_KEYS = {"file", "lines"}
 DATE_KEYS = ("date", "event_date", "retrieved")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# A file whose mtime is this close to the moment it was read could be rewritten within the same
+# clock tick, keeping its size and mtime; its stat is not recorded, so it is hashed next time
+# (git's "racily clean" entries). Two seconds also covers filesystems with coarse timestamps.
+RACY_NS = 2_000_000_000
 # Control characters that carry no text; tab and newline are kept, NUL is an error (see _clean).
 _STRAY_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ZERO_WIDTH = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen too
@@ -84,6 +90,8 @@ class SourceDocument:
     meta_path: str = ""
     key_lines: dict[str, int | None] = field(default_factory=dict)
     known_fingerprint: str | None = None
+    # (st_size, st_mtime_ns) taken before the file was read; None when it may not be trusted.
+    file_stat: tuple[int, int] | None = None
 
     @property
     def slug(self) -> str:
@@ -165,6 +173,8 @@ def _western_guess(data: bytes) -> str | None:
     one is taken. A text that only reads well in another script (Cyrillic, Polish, Chinese) is
     refused rather than decoded into wrong letters.
     """
+    from charset_normalizer import from_bytes  # only for the rare file that is not UTF-8
+
     matches = list(from_bytes(data))
     if not matches:
         return None
@@ -316,34 +326,63 @@ def _parse_date(value) -> str | None:
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[SourceError]]:
     """Split the given files and folders into manifests and text files, sorted for stability."""
-    manifests: set[Path] = set()
-    texts: set[Path] = set()
+    manifests, texts, errors = _expand(paths)
+    return manifests, [Path(p) for p in texts], errors
+
+
+def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[str], list[SourceError]]:
+    """`expand` with the text files as path strings: at 10,000 files, making Path objects costs
+    more than the stat that tells `collect` a file is unchanged."""
+    manifests: set[str] = set()
+    texts: set[str] = set()
     errors: list[SourceError] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for p in _files(path.resolve()):
-                if p.name == MANIFEST_NAME:
+            for p, name in _files(str(path.resolve())):
+                if name == MANIFEST_NAME:
                     manifests.add(p)
-                elif p.suffix.lower() in TEXT_SUFFIXES:
+                elif name.lower().endswith(TEXT_SUFFIXES):  # hidden names like ".txt" never get here
                     texts.add(p)
         elif path.is_file():
-            (manifests if path.suffix.lower() == ".toml" else texts).add(path.resolve())
+            (manifests if path.suffix.lower() == ".toml" else texts).add(str(path.resolve()))
         else:
             errors.append(SourceError(path, "no such file or folder"))
-    return sorted(manifests), sorted(texts), errors
+    return [Path(p) for p in _sorted(manifests)], _sorted(texts), errors
+
+
+def _sorted(paths: set[str]) -> list[str]:
+    """Absolute paths in the order Path objects sort in, part by part: the separator made the
+    lowest character ("a/b" before "a-b"), which compares as the parts do without splitting."""
+    return sorted(paths, key=lambda p: p.replace(os.sep, "\0"))
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """A file's bytes; an oversized file is refused before it is read."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise SourceError(path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    _check_size(path, path.stat().st_size, max_bytes)
     return path.read_bytes()
 
 
-def _files(folder: Path):
-    """Resolved paths of the files below a resolved folder, hidden files and folders left out.
+def _check_size(path: Path | str, size: int, max_bytes: int) -> None:
+    """Refuse a file over the size limit, whether or not it is read."""
+    if size > max_bytes:
+        raise SourceError(path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+
+
+def _stat_key(st: os.stat_result, started_ns: int) -> tuple[int, int] | None:
+    """What `remember` records of a file's stat; None for a file modified too recently (RACY_NS)."""
+    if started_ns - st.st_mtime_ns < RACY_NS:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _same_stat(entry: dict, st: os.stat_result) -> bool:
+    """True when a file's size and mtime are what `remember` recorded (an older record has neither)."""
+    return entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns
+
+
+def _files(folder: str):
+    """(resolved path, name) of the files below a resolved folder, hidden ones left out.
 
     os.scandir rather than Path.rglob and resolve() per file: at 10,000 files that was most of
     the time an ingest that adds one document spends reading sources. Only symbolic links need
@@ -354,9 +393,13 @@ def _files(folder: Path):
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
-                yield from _files(Path(entry.path).resolve() if entry.is_symlink() else Path(entry.path))
+                yield from _files(os.path.realpath(entry.path) if entry.is_symlink() else entry.path)
             elif entry.is_file():
-                yield Path(entry.path).resolve() if entry.is_symlink() else Path(entry.path)
+                if entry.is_symlink():  # named by its target, as Path.resolve() names it
+                    target = os.path.realpath(entry.path)
+                    yield target, os.path.basename(target)
+                else:
+                    yield entry.path, entry.name
 
 
 def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -364,14 +407,36 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     """Read every source under `paths` into documents, validating each and all of them together.
 
     `known` maps a front-matter file's path to what `remember` recorded of it: while the file's
-    bytes hash the same, that record stands in for decoding and parsing it again (decoding and
-    YAML take most of the time when one document is added to thousands).
+    size and mtime, or else its bytes' hash, are the same, that record stands in for reading,
+    decoding and parsing it again (these take most of the time when one document is added to
+    thousands).
     """
+    with _gc_paused():
+        return _collect(paths, max_bytes, known)
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection inside. Reading 10,000 records allocates hundreds of thousands
+    of objects, none in cycles; the full collections they set off cost more than all the other
+    work done for an unchanged file."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collect(paths: Iterable[Path], max_bytes: int, known: dict[str, dict] | None) -> Collected:
+    """`collect`, run with the garbage collector paused."""
+    started_ns = time.time_ns()
     result = Collected()
-    manifests, texts, errors = expand(paths)
+    manifests, texts, errors = _expand(paths)
     for error in errors:
         result.fail(error)
-    covered: set[Path] = set()
+    covered: set[str] = set()
     decoded: dict[Path, tuple[str, str, list[str]]] = {}
 
     def read(path: Path) -> tuple[str, str, list[str]]:
@@ -386,51 +451,77 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     for path in texts:
         if path in covered:
             continue
+        entry = known.get(path) if known else None
         try:
-            data = _read_bytes(path, max_bytes)
-            sha = hashlib.sha256(data).hexdigest()
-            entry = known.get(str(path)) if known else None
-            if entry is not None and entry["sha256"] == sha:
-                result.documents.append(_known_document(str(path), entry))
-                continue
-            text, warnings = decode(path, data, max_bytes)
-            meta, body, first_line = split_front_matter(path, text)
+            st = os.stat(path)  # before reading: a change made while reading shows next time
+            _check_size(path, st.st_size, max_bytes)
         except (SourceError, OSError) as exc:
             result.fail(exc if isinstance(exc, SourceError) else SourceError(path, str(exc)))
             continue
-        if meta is None:
-            result.fail(SourceError(
-                path, "no front matter and no manifest entry; missing keys: title, kind "
-                "(add YAML between '---' lines or TOML between '+++' lines at the top)", 1,
-            ))
-            continue
-        fm_lines = text.split("\n")[1:first_line - 2]
-        key_line = lambda k, fm_lines=fm_lines: _key_line(fm_lines, k, 2)  # noqa: E731
-        clean, problems = validate_meta(path, meta, key_line, path.stem.lower())
-        doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
-                             str(path), {k: key_line(k) for k in ("slug", "comments_on", "aliases")})
-        _add(result, doc, problems)
+        if entry is not None and _same_stat(entry, st):
+            # Trusted as `git status` trusts a file: same size and mtime, so not even read. A
+            # rewrite that keeps both (mtime set back with os.utime or by a copy) goes unnoticed.
+            result.documents.append(_known_document(path, entry, (st.st_size, st.st_mtime_ns)))
+        else:
+            _read_text(Path(path), entry, _stat_key(st, started_ns), max_bytes, result)
     _check_together(result)
     return result
+
+
+def _read_text(path: Path, entry: dict | None, file_stat: tuple[int, int] | None, max_bytes: int,
+               result: Collected) -> None:
+    """Read one front-matter file into a document, unless its bytes are the ones `entry` records."""
+    try:
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if entry is not None and entry["sha256"] == sha:
+            result.documents.append(_known_document(str(path), entry, file_stat))
+            return
+        text, warnings = decode(path, data, max_bytes)
+        meta, body, first_line = split_front_matter(path, text)
+    except (SourceError, OSError) as exc:
+        result.fail(exc if isinstance(exc, SourceError) else SourceError(path, str(exc)))
+        return
+    if meta is None:
+        result.fail(SourceError(
+            path, "no front matter and no manifest entry; missing keys: title, kind "
+            "(add YAML between '---' lines or TOML between '+++' lines at the top)", 1,
+        ))
+        return
+    fm_lines = text.split("\n")[1:first_line - 2]
+    key_line = lambda k, fm_lines=fm_lines: _key_line(fm_lines, k, 2)  # noqa: E731
+    clean, problems = validate_meta(path, meta, key_line, path.stem.lower())
+    doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
+                         str(path), {k: key_line(k) for k in ("slug", "comments_on", "aliases")},
+                         file_stat=file_stat)
+    _add(result, doc, problems)
 
 
 def remember(documents: Iterable[SourceDocument]) -> dict[str, dict]:
     """What a later `collect` may reuse: each front-matter file's hash and what was read from it.
 
-    Files declared in a manifest are left out: their metadata live in another file.
+    Files declared in a manifest are left out: their metadata live in another file. Size and
+    mtime are recorded only where `collect` found them safe to trust next time.
     """
-    return {
-        d.path: {"sha256": d.file_sha256, "meta": d.meta, "first_line": d.first_line,
-                 "fingerprint": d.fingerprint, "warnings": d.warnings, "key_lines": d.key_lines}
-        for d in documents if d.meta_path == d.path
-    }
+    return {d.path: _record(d) for d in documents if d.meta_path == d.path}
+
+
+def _record(doc: SourceDocument) -> dict:
+    """One file's entry in `remember`'s record."""
+    entry = {"sha256": doc.file_sha256, "meta": doc.meta, "first_line": doc.first_line,
+             "fingerprint": doc.fingerprint, "warnings": doc.warnings, "key_lines": doc.key_lines}
+    if doc.file_stat is not None:
+        entry["size"], entry["mtime_ns"] = doc.file_stat
+    return entry
 
 
 def save_known(path: Path, documents: Iterable[SourceDocument], tag: str) -> None:
     """Write `remember`'s record atomically; it is only a shortcut, so failing to write is harmless."""
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(json.dumps({"tag": f"{READ_RULES}:{tag}", "files": remember(documents)}), encoding="utf-8")
+        record = {"tag": f"{READ_RULES}:{tag}", "files": remember(documents)}
+        # Compact, unsorted, unindented: at 10,000 files it is rewritten on every ingest.
+        tmp.write_text(json.dumps(record, separators=(",", ":"), check_circular=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
@@ -439,7 +530,8 @@ def save_known(path: Path, documents: Iterable[SourceDocument], tag: str) -> Non
 def load_known(path: Path, tag: str) -> dict[str, dict]:
     """The record `save_known` wrote with the same rules and `tag`, else nothing."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with _gc_paused():
+            data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("tag") != f"{READ_RULES}:{tag}":
@@ -447,13 +539,14 @@ def load_known(path: Path, tag: str) -> dict[str, dict]:
     return data.get("files") or {}
 
 
-def _known_document(path: str, entry: dict) -> SourceDocument:
+def _known_document(path: str, entry: dict, file_stat: tuple[int, int] | None) -> SourceDocument:
     """An unchanged front-matter file as `remember` recorded it; its body is not read."""
     return SourceDocument(dict(entry["meta"]), None, path, entry["first_line"], entry["sha256"],
-                          list(entry["warnings"]), path, dict(entry["key_lines"]), entry["fingerprint"])
+                          list(entry["warnings"]), path, dict(entry["key_lines"]), entry["fingerprint"],
+                          file_stat)
 
 
-def _read_manifest(manifest: Path, read, covered: set[Path], result: Collected) -> None:
+def _read_manifest(manifest: Path, read, covered: set[str], result: Collected) -> None:
     """Turn each [[document]] of a manifest into a SourceDocument."""
     try:
         raw = manifest.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
@@ -486,7 +579,7 @@ def _read_manifest(manifest: Path, read, covered: set[Path], result: Collected) 
         if not path.is_file():
             result.fail(SourceError(manifest, f"'file' names a missing file: {file_value}", key_line("file")))
             continue
-        covered.add(path)
+        covered.add(str(path))
         try:
             text, sha, warnings = read(path)
         except (SourceError, OSError) as exc:

@@ -13,6 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Store and API tests re-run on PostgreSQL: extend this list (globs allowed; missing files skipped).
 PG_TESTS=(
     tests/test_ingest.py
+    tests/test_db.py
     tests/test_documents_api.py
     tests/test_search.py
     tests/test_store*.py

@@ -8,6 +8,8 @@ Binary and oversized files are generated here rather than committed.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +18,10 @@ import pytest
 
 from app.ids import assign_ids
 from app.segment import segment
-from app.sources import DEFAULT_MAX_BYTES, SourceError, collect, decode, split_front_matter
+from app.sources import (
+    DEFAULT_MAX_BYTES, READ_RULES, SourceError, collect, decode, expand, load_known, remember, save_known,
+    split_front_matter,
+)
 from tests.conftest import OFFICIAL, SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,3 +271,130 @@ def test_yaml_errors_name_the_line_the_pure_parser_names(tmp_path, front, line):
     path = tmp_path / "doc.txt"
     path.write_text(front + "Some text.\n", encoding="utf-8")
     find_error(collect([tmp_path]).errors, tmp_path, "doc.txt", line, "not valid YAML")
+
+
+# --- trusting unchanged files by size and mtime, as `git status` does ----------------------------
+
+OLD_NS = 1_700_000_000 * 10**9  # an mtime long before any collect in these tests
+
+
+def _write_old(path: Path, text: str) -> None:
+    """Write `text` and set the file's mtime well in the past, so its stat may be trusted."""
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+def _recorded(tmp_path: Path, text: str) -> tuple[Path, dict]:
+    """A front-matter file written long ago, and what `remember` records of it, with a title
+    changed in the record only: a document carrying that title came from the record."""
+    path = tmp_path / "doc.txt"
+    _write_old(path, text)
+    (doc,) = collect([tmp_path]).documents
+    known = remember([doc])
+    known[doc.path]["meta"] = dict(doc.meta, title="As Recorded")
+    return path, known
+
+
+def test_the_record_holds_size_and_mtime_beside_the_hash(tmp_path):
+    path, known = _recorded(tmp_path, "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    (entry,) = known.values()
+    assert (entry["size"], entry["mtime_ns"]) == (path.stat().st_size, OLD_NS) and len(entry["sha256"]) == 64
+
+
+def test_a_file_with_the_recorded_size_and_mtime_is_trusted_without_being_read(tmp_path, monkeypatch):
+    path, known = _recorded(tmp_path, "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    # Known limitation, as in git: a rewrite that keeps the size and sets the old mtime back
+    # (os.utime here; `touch -d`, `cp -p`, `rsync -t` or unpacking an archive can too) goes
+    # unnoticed until the file's size or mtime change again.
+    _write_old(path, "---\ntitle: B\nkind: official\n---\nSome text.\n")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    (doc,) = collect([tmp_path], known=known).documents
+    assert doc.meta["title"] == "As Recorded" and doc.body is None
+
+
+def test_a_file_whose_size_changed_is_read_again(tmp_path):
+    path, known = _recorded(tmp_path, "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    _write_old(path, "---\ntitle: B\nkind: official\n---\nSome longer text.\n")  # same mtime
+    (doc,) = collect([tmp_path], known=known).documents
+    assert doc.meta["title"] == "B" and doc.body.strip() == "Some longer text."
+
+
+def test_a_file_whose_mtime_changed_is_hashed_and_its_record_kept_when_the_bytes_are_the_same(tmp_path):
+    path, known = _recorded(tmp_path, "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    os.utime(path, ns=(OLD_NS + 10**9, OLD_NS + 10**9))  # touched, not edited
+    (doc,) = collect([tmp_path], known=known).documents
+    assert doc.meta["title"] == "As Recorded"
+    assert remember([doc])[doc.path]["mtime_ns"] == OLD_NS + 10**9  # trusted by stat next time
+    _write_old(path, "---\ntitle: B\nkind: official\n---\nSome text.\n")
+    os.utime(path, ns=(OLD_NS + 2 * 10**9, OLD_NS + 2 * 10**9))  # edited, same size
+    (doc,) = collect([tmp_path], known=known).documents
+    assert doc.meta["title"] == "B"
+
+
+def test_an_older_record_without_size_and_mtime_is_hashed(tmp_path):
+    path, known = _recorded(tmp_path, "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    for entry in known.values():  # as sources.json was written before sizes and mtimes
+        del entry["size"], entry["mtime_ns"]
+    (doc,) = collect([tmp_path], known=known).documents
+    assert doc.meta["title"] == "As Recorded" and remember([doc])[doc.path]["mtime_ns"] == OLD_NS
+    _write_old(path, "---\ntitle: B\nkind: official\n---\nSome text.\n")  # same size and mtime
+    (doc,) = collect([tmp_path], known=known).documents
+    assert doc.meta["title"] == "B"
+
+
+def test_an_older_sources_json_is_still_loaded_and_hashed(tmp_path):
+    path, known = _recorded(tmp_path, "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    for entry in known.values():
+        del entry["size"], entry["mtime_ns"]
+    record = tmp_path / "sources.json"
+    record.write_text(json.dumps({"tag": f"{READ_RULES}:7", "files": known}, indent=2), encoding="utf-8")
+    assert load_known(record, "8") == {}  # another pipeline: nothing
+    loaded = load_known(record, "7")
+    (doc,) = collect([tmp_path], known=loaded).documents
+    assert doc.meta["title"] == "As Recorded"
+    save_known(record, [doc], "7")
+    assert load_known(record, "7")[str(path)]["mtime_ns"] == OLD_NS
+
+
+def test_a_file_modified_just_now_is_not_trusted_by_its_stat(tmp_path):
+    # Its mtime could be shared by a rewrite later in the same clock tick (git's "racy" files).
+    path = tmp_path / "doc.txt"
+    path.write_text("---\ntitle: A\nkind: official\n---\nSome text.\n", encoding="utf-8")
+    (doc,) = collect([tmp_path]).documents
+    known = remember([doc])
+    assert "mtime_ns" not in known[doc.path]
+    path.write_text("---\ntitle: B\nkind: official\n---\nSome text.\n", encoding="utf-8")
+    (doc,) = collect([tmp_path], known=known).documents
+    assert doc.meta["title"] == "B"
+
+
+def test_a_trusted_file_over_the_size_limit_is_still_refused(tmp_path):
+    path, known = _recorded(tmp_path, "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    errors = collect([tmp_path], max_bytes=10, known=known).errors
+    find_error(errors, tmp_path, "doc.txt", None, "over the 10-byte limit")
+
+
+def test_manifest_files_are_read_and_checked_with_a_record_of_the_other_files(tmp_path):
+    _write_old(tmp_path / "doc.txt", "---\ntitle: A\nkind: official\n---\nSome text.\n")
+    _write_old(tmp_path / "text.txt", "First line.\nSecond line.\n")
+    manifest = '[[document]]\nslug = "from-manifest"\ntitle = "M"\nkind = "official"\nfile = "text.txt"\n'
+    (tmp_path / "manifest.toml").write_text(manifest + "lines = [2, 2]\n", encoding="utf-8")
+    first = collect([tmp_path])
+    known = remember(first.documents)
+    assert list(known) == [str(tmp_path / "doc.txt")]  # the manifest's file is not recorded
+    _write_old(tmp_path / "text.txt", "First line.\nChanged line.\n")
+    again = {d.slug: d for d in collect([tmp_path], known=known).documents}
+    assert again["from-manifest"].body == "Changed line." and again["doc"].body is None
+    _write_old(tmp_path / "text.txt", "Only line.\n")
+    find_error(collect([tmp_path], known=known).errors, tmp_path, "manifest.toml", 6,
+               "'lines' [2, 2] is outside the file, which has 1 lines")
+
+
+def test_expand_orders_paths_as_path_objects_sort(tmp_path):
+    for name in ("a/x.txt", "a-b/x.txt", "a.txt", "a/b/y.md", "a/manifest.toml", "B.TXT", ".hidden.txt", "c.dat"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    manifests, texts, errors = expand([tmp_path])
+    assert manifests == [tmp_path.resolve() / "a" / "manifest.toml"] and errors == []
+    assert texts == sorted(texts) and [p.relative_to(tmp_path.resolve()).as_posix() for p in texts] == [
+        "B.TXT", "a/b/y.md", "a/x.txt", "a-b/x.txt", "a.txt"]
