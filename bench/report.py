@@ -72,23 +72,34 @@ def evaluate(results: dict) -> dict:
 
     http = r.get("http") or {}
     app = http.get("app") or {}
-    api = {k: app.get(f"api_search_{k}") for k in KINDS if app.get(f"api_search_{k}")}
+    repeat = {k: app.get(f"api_search_{k}") for k in KINDS if app.get(f"api_search_{k}")}
+    first = {k: app.get(f"api_search_{k}_first") for k in KINDS if app.get(f"api_search_{k}_first")}
+    # Judged on first-time queries when measured: repeats are answered by the page cache.
+    api = first or repeat
     if api:
         worst_kind = max(api, key=lambda k: api[k]["p95_ms"])
         errors = sum(a["errors"] for a in api.values())
         p95 = api[worst_kind]["p95_ms"]
+        which = "first-time queries" if first else "200 queries per kind, repeated"
+        note = f"{which}: " + ", ".join(f"{k} {a['p95_ms']:.1f}" for k, a in api.items())
+        if first and repeat:
+            note += "; the 200 queries per kind repeated (page cache): " + ", ".join(
+                f"{k} {a['p95_ms']:.1f}" for k, a in repeat.items())
         out.append(_t("/api/search over HTTP, 8 clients: p95", "≤ 100 ms, 0 errors", p95,
                       p95 <= 100 and errors == 0,
-                      f"{p95:.1f} ms (worst kind: {worst_kind}), {errors} errors",
-                      ", ".join(f"{k} {a['p95_ms']:.1f}" for k, a in api.items())))
+                      f"{p95:.1f} ms (worst kind: {worst_kind}, {which}), {errors} errors", note))
     else:
         out.append(_t("/api/search over HTTP, 8 clients: p95", "≤ 100 ms, 0 errors", None, None,
                       "n/a: /api/search did not answer 200"))
-    page, ds = app.get("search_page"), http.get("datasette")
+    page_first, page_repeat, ds = app.get("search_page_first"), app.get("search_page"), http.get("datasette")
+    page = page_first or page_repeat
     if page and ds:
+        which = "first-time queries" if page_first else "200 queries per kind, repeated"
+        also = (f"; the same 800 queries repeated (page cache): {page_repeat['rps']:.0f} req/s"
+                if page_first and page_repeat else "")
         out.append(_t("Search page throughput vs Datasette", "≥ 1×", page["rps"] / ds["rps"],
                       page["rps"] >= ds["rps"] and page["errors"] == 0,
-                      f"{page['rps']:.0f} vs {ds['rps']:.0f} req/s ({page['rps'] / ds['rps']:.2f}×)"
+                      f"{page['rps']:.0f} vs {ds['rps']:.0f} req/s ({page['rps'] / ds['rps']:.2f}×, {which}){also}"
                       + (f", {page['errors']} errors" if page["errors"] else "")))
     else:
         out.append(_t("Search page throughput vs Datasette", "≥ 1×", None, None, "n/a: search page not measured"))
@@ -143,12 +154,13 @@ def _load(s, p95: bool = False) -> str:
     return f"{s['rps']:.0f} · {lat}{err}{_noisy(s)}"
 
 
-def _first_visits(s) -> str:
+def _first_visits(s, p95: bool = False) -> str:
     """A first-visit load; marked when the URL list ran out and later requests were cache hits."""
     if not s:
         return "n/a"
     wrapped = s["requests"] > s["urls"]
-    return _load(s) + (f" (only {s['urls']:,} ids: {s['requests']:,} requests, repeats were hits)" if wrapped else "")
+    return _load(s, p95) + (f" (only {s['urls']:,} URLs: {s['requests']:,} requests, repeats were hits)"
+                            if wrapped else "")
 
 
 NOISY_PCT = 10.0
@@ -250,8 +262,14 @@ def markdown(results: dict) -> str:
     lines += [f"#### HTTP under load (req/s · latency ms p50 / p99; {cfg['connections']} connections)", ""]
     lines += _table(head)
     for k in KINDS:
-        lines.append(_row(f"/api/search {k} (p50 / p95 / p99)", [_load(_get(r, "http", "app", f"api_search_{k}"), p95=True) for r in R]))
-    lines.append(_row("**/search page**", [_load(_get(r, "http", "app", "search_page")) for r in R]))
+        lines.append(_row(f"/api/search {k}, first-time queries (p50 / p95 / p99)", [
+            _first_visits(_get(r, "http", "app", f"api_search_{k}_first"), p95=True) for r in R]))
+    for k in KINDS:
+        lines.append(_row(f"/api/search {k}, 200 queries repeated (p50 / p95 / p99)", [
+            _load(_get(r, "http", "app", f"api_search_{k}"), p95=True) for r in R]))
+    lines.append(_row("**/search page**, first-time queries", [
+        _first_visits(_get(r, "http", "app", "search_page_first")) for r in R]))
+    lines.append(_row("/search page, 800 queries repeated", [_load(_get(r, "http", "app", "search_page")) for r in R]))
     lines.append(_row("Datasette `?_search=` page (baseline)", [_load(_get(r, "http", "datasette")) for r in R]))
     lines.append(_row("/documents/{slug} reader", [_load(_get(r, "http", "app", "reader")) for r in R]))
     lines.append(_row("/themes/{slug}", [_load(_get(r, "http", "app", "theme")) for r in R]))
@@ -269,7 +287,10 @@ def markdown(results: dict) -> str:
         x, y = _get(r, "http", *a), _get(r, "http", *b)
         return f"{x['rps'] / y['rps']:.2f}×" if x and y and y["rps"] else "n/a"
 
-    lines.append(_row("search page ÷ Datasette (req/s)", [ratio(r, ("app", "search_page"), ("datasette",)) for r in R]))
+    lines.append(_row("search page ÷ Datasette (req/s), first-time queries", [
+        ratio(r, ("app", "search_page_first"), ("datasette",)) for r in R]))
+    lines.append(_row("search page ÷ Datasette (req/s), repeated queries", [
+        ratio(r, ("app", "search_page"), ("datasette",)) for r in R]))
     lines.append(_row("directive ÷ minimal (req/s)", [ratio(r, ("app", "directive"), ("minimal",)) for r in R]))
     lines.append(_row("serve → first answer (s)", [
         f"{r['http']['serve_first_response_s']:.2f}" if r.get("http") else "–" for r in R]))

@@ -213,6 +213,15 @@ def http_phase(n: int, data_dir: Path, fts_db: Path, wl: workload.Workload, cfg)
             log(f"  /api/search answered {status}: search measurements skipped")
         loads: dict[str, dict] = {}
         if search_ok:
+            # First-time searches before the repeats: every answer is computed, none comes from the
+            # page cache (and the repeats' terms are not in the posting cache yet).
+            for kind in workload.KINDS:
+                if wl.fresh.get(kind):
+                    loads[f"api_search_{kind}_first"] = measure_load(
+                        server, f"api/search {kind} 1st", wl.api_search_fresh_paths(kind), cfg, warm=False)
+            if wl.fresh_page:
+                loads["search_page_first"] = measure_load(
+                    server, "search page 1st", wl.search_page_fresh_paths(), cfg, warm=False)
             for kind in workload.KINDS:
                 loads[f"api_search_{kind}"] = measure_load(server, f"api/search {kind}", wl.api_search_paths(kind), cfg)
             loads["search_page"] = measure_load(server, "search page", wl.search_page_paths(), cfg)
@@ -295,7 +304,7 @@ def run_size(n: int, cfg) -> dict:
     wl_file = OUT / f"workload-{n}.json"
     wl_file.write_text(json.dumps({"queries": wl.queries, "sources": wl.sources, "documents": wl.documents,
                                    "themes": wl.themes, "directives": wl.directives, "extra": wl.extra,
-                                   "unvisited": wl.unvisited}))
+                                   "unvisited": wl.unvisited, "fresh": wl.fresh, "fresh_page": wl.fresh_page}))
     res["workload"] = {"queries_per_kind": len(wl.queries["exact"]), "documents": len(wl.documents),
                        "themes": len(wl.themes), "directives": len(wl.directives), **wl.extra}
 
@@ -336,8 +345,11 @@ def profile_phase(n: int, res: dict, cfg) -> dict:
     chosen = list(dict.fromkeys(ranked[:2] + ([directive] if directive else [])))
     wl = json.loads((OUT / f"workload-{n}.json").read_text())
     w = workload.Workload(wl["queries"], wl["sources"], wl["documents"], wl["themes"], wl["directives"],
-                          unvisited=wl.get("unvisited", []))
+                          unvisited=wl.get("unvisited", []), fresh=wl.get("fresh", {}),
+                          fresh_page=wl.get("fresh_page", []))
     paths_by_name = {f"api_search_{k}": w.api_search_paths(k) for k in workload.KINDS}
+    paths_by_name.update({f"api_search_{k}_first": w.api_search_fresh_paths(k) for k in workload.KINDS})
+    paths_by_name["search_page_first"] = w.search_page_fresh_paths()
     paths_by_name.update(search_page=w.search_page_paths(), reader=w.document_paths(), theme=w.theme_paths(),
                          directive=w.directive_paths(), directive_first_visit=w.unvisited_directive_paths())
     prof_dir = OUT / "profiles"

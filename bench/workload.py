@@ -37,12 +37,22 @@ class Workload:
     extra: dict = field(default_factory=dict)
     # Directives outside `directives`, each requested at most once: pages no cache has seen yet.
     unvisited: list[str] = field(default_factory=list)
+    # Queries of each kind drawn from other sentences, each asked at most once: searches the page
+    # cache has not answered before. `fresh_page` (from other sentences again) is for /search.
+    fresh: dict[str, list[str]] = field(default_factory=dict)
+    fresh_page: list[str] = field(default_factory=list)
 
     def api_search_paths(self, kind: str, mode: str = "quote") -> list[str]:
         return [f"/api/search?{urlencode({'q': q, 'mode': mode})}" for q in self.queries[kind]]
 
     def search_page_paths(self) -> list[str]:
         return [f"/search?{urlencode({'q': q})}" for q in interleave(*(self.queries[k] for k in KINDS))]
+
+    def api_search_fresh_paths(self, kind: str) -> list[str]:
+        return [f"/api/search?{urlencode({'q': q, 'mode': 'quote'})}" for q in self.fresh.get(kind, [])]
+
+    def search_page_fresh_paths(self) -> list[str]:
+        return [f"/search?{urlencode({'q': q})}" for q in self.fresh_page]
 
     def datasette_paths(self, db: str = "sentences", table: str = "sentences", size: int = 20) -> list[str]:
         return [f"/{db}/{table}?{urlencode({'_search': q, '_size': size})}"
@@ -103,8 +113,18 @@ def _plain(text: str, rng: random.Random, i: int) -> str:
     return " ".join(rng.sample(words, min(len(words), 1 + i % 2)))
 
 
+def _queries(picked: list[tuple[str, str]], rng: random.Random) -> dict[str, list[str]]:
+    """The four kinds of query made from the same sentences."""
+    return {
+        "exact": [t for _, t in picked],
+        "near": [_near(t, rng, i) for i, (_, t) in enumerate(picked)],
+        "related": [_related(t, rng) for _, t in picked],
+        "plain": [_plain(t, rng, i) for i, (_, t) in enumerate(picked)],
+    }
+
+
 def build(db_path: Path, *, n_queries: int = 200, n_pages: int = 200, n_unvisited: int = 20000,
-          seed: int = 1) -> Workload:
+          n_fresh: int = 2000, seed: int = 1) -> Workload:
     """Draw the workload from the archive's SQLite store (read-only)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
@@ -121,12 +141,12 @@ def build(db_path: Path, *, n_queries: int = 200, n_pages: int = 200, n_unvisite
     # Quotable sentences: 6 to 60 words (people quote sentences, not fragments or paragraphs).
     quotable = [(pid, t) for pid, t in rows if 6 <= len(t.split()) <= 60]
     picked = rng.sample(quotable, min(n_queries, len(quotable)))
-    queries = {
-        "exact": [t for _, t in picked],
-        "near": [_near(t, rng, i) for i, (_, t) in enumerate(picked)],
-        "related": [_related(t, rng) for _, t in picked],
-        "plain": [_plain(t, rng, i) for i, (_, t) in enumerate(picked)],
-    }
+    queries = _queries(picked, rng)
+    chosen = set(picked)
+    others = [q for q in quotable if q not in chosen]
+    others = rng.sample(others, min(2 * n_fresh, len(others)))
+    fresh = _queries(others[:len(others) // 2], rng)
+    fresh_page = interleave(*_queries(others[len(others) // 2:], rng).values())
     return Workload(
         queries=queries,
         sources=[pid for pid, _ in picked],
@@ -135,4 +155,6 @@ def build(db_path: Path, *, n_queries: int = 200, n_pages: int = 200, n_unvisite
         directives=(sampled := rng.sample(directives, min(n_pages, len(directives)))),
         extra={"sentences": len(rows), "quotable": len(quotable)},
         unvisited=rng.sample(rest := sorted(set(directives) - set(sampled)), min(n_unvisited, len(rest))),
+        fresh=fresh,
+        fresh_page=fresh_page,
     )
