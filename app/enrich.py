@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select
@@ -42,9 +43,24 @@ def _units(passages: list[Passage]) -> list[crossref.Unit]:
     return [crossref.Unit(p.id, p.text, p.kind, p.section_title, p.position) for p in passages]
 
 
-def run(session: Session, taxonomy, changed: list[Document], retired: list[Document],
-        all_themes: bool, progress: Progress) -> list[Document]:
-    """Enrich what changed; returns every document whose passages' derived data changed."""
+@dataclass
+class Plan:
+    """Which documents an ingest enriches: officials to scan for directives, commentaries to
+    align, and every document whose passages' derived data (and so index records) change."""
+
+    officials: list[Document]
+    to_align: list[tuple[Document, Document | None]]  # (commentary, the official it comments on)
+    touched: list[Document]
+
+    def commentaries(self) -> list[Document]:
+        return [d for d in self.touched if d.kind == "commentary"]
+
+    def others(self) -> list[Document]:
+        return [d for d in self.touched if d.kind != "commentary"]
+
+
+def plan(session: Session, changed: list[Document], retired: list[Document], all_themes: bool) -> Plan:
+    """What to enrich after `changed` and `retired` (all themes again when the taxonomy or rules changed)."""
     # Which documents are active and what comments on what, as rows: building every document's
     # ORM object cost more than the rest of adding one document to 10,000.
     rows = session.execute(select(Document.id, Document.slug, Document.kind, Document.comments_on)
@@ -59,32 +75,53 @@ def run(session: Session, taxonomy, changed: list[Document], retired: list[Docum
     def doc(slug: str) -> Document:
         return session.get(Document, ids[slug])  # changed documents are already in the session
 
-    with progress.stage("directives", total=len(changed)) as tick:
-        for d in changed:
-            if d.status == "active" and d.kind == "official":
-                _directives(session, d)
-            tick(1)
-
+    officials = [d for d in changed if d.status == "active" and d.kind == "official"]
     to_align = {d.slug: d for d in changed if d.kind == "commentary" and d.status == "active"}
     for slug in changed_slugs:
         for c in commentaries_by_official.get(slug, []):
             to_align[c] = doc(c)
-    with progress.stage("cross-references", total=len(to_align)) as tick:
-        for c in to_align.values():
-            _align(session, c, doc(c.comments_on) if c.comments_on in ids else None)
-            tick(1)
+    pairs = [(c, doc(c.comments_on) if c.comments_on in ids else None) for c in to_align.values()]
 
     touched = {d.slug: d for d in changed if d.status == "active"}
-    for c in to_align.values():
+    for c, official in pairs:
         touched[c.slug] = c
-        if c.comments_on in ids:
-            touched[c.comments_on] = doc(c.comments_on)
+        if official is not None:
+            touched[official.slug] = official
     if all_themes:
         touched = {d.slug: d for d in session.scalars(
             select(Document).where(Document.status == "active").order_by(Document.id))}
+    return Plan(officials, pairs, list(touched.values()))
+
+
+def commentary_themes(session: Session, taxonomy, work: Plan, progress: Progress) -> None:
+    """Themes of the touched commentaries: they depend on their own headings only, so they are
+    final before anything else is enriched (and their index records can be written meanwhile)."""
     if taxonomy is not None:
-        _themes(session, taxonomy, list(touched.values()), progress)
-    return list(touched.values())
+        _themes(session, taxonomy, work.commentaries(), progress, "themes: commentary")
+
+
+def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> None:
+    """Directives, cross-references, then the themes of official texts (which borrow from the
+    commentary linked to them)."""
+    with progress.stage("directives", total=len(work.officials)) as tick:
+        for d in work.officials:
+            _directives(session, d)
+            tick(1)
+    with progress.stage("cross-references", total=len(work.to_align)) as tick:
+        for c, official in work.to_align:
+            _align(session, c, official)
+            tick(1)
+    if taxonomy is not None:
+        _themes(session, taxonomy, work.others(), progress, "themes")
+
+
+def run(session: Session, taxonomy, changed: list[Document], retired: list[Document],
+        all_themes: bool, progress: Progress) -> list[Document]:
+    """Enrich what changed; returns every document whose passages' derived data changed."""
+    work = plan(session, changed, retired, all_themes)
+    commentary_themes(session, taxonomy, work, progress)
+    the_rest(session, taxonomy, work, progress)
+    return work.touched
 
 
 def _directives(session: Session, doc: Document) -> None:
@@ -114,10 +151,10 @@ def _align(session: Session, commentary: Document, official: Document | None) ->
     session.flush()
 
 
-def _themes(session: Session, taxonomy, docs: list[Document], progress: Progress) -> None:
+def _themes(session: Session, taxonomy, docs: list[Document], progress: Progress, stage: str) -> None:
     """Give every passage of `docs` its themes: headings for commentary, links and vocabulary for official."""
     by_kind = sorted(docs, key=lambda d: d.kind != "commentary")  # commentary first: officials borrow from it
-    with progress.stage("themes", total=len(by_kind)) as tick:
+    with progress.stage(stage, total=len(by_kind)) as tick:
         for doc in by_kind:
             passages = _active(session, doc)
             ids = [p.id for p in passages]

@@ -53,8 +53,7 @@ def version_dir(root: Path, version: int) -> Path:
 
 
 def passage_fields(p, doc, theme_slugs: Iterable[str]) -> dict:
-    """The indexed form of one passage."""
-    plain = normalize(p.text)
+    """The indexed form of one passage, less what `completed` derives from its text."""
     return {
         "id": p.id,
         "doc": doc.slug,
@@ -65,10 +64,15 @@ def passage_fields(p, doc, theme_slugs: Iterable[str]) -> dict:
         "themes": ",".join(sorted(theme_slugs)),
         "position": p.position,
         "text": p.text,
-        "plain": plain,
-        "norm": plain.encode("utf-8"),
         "schema_version": SCHEMA_VERSION,
     }
+
+
+def completed(fields: dict) -> dict:
+    """A record with its normalised text added, computed by the process that indexes it
+    (records sent to the child process travel without it: half the bytes to queue)."""
+    plain = normalize(fields["text"])
+    return {**fields, "plain": plain, "norm": plain.encode("utf-8")}
 
 
 def start_version(root: Path, previous: int | None, version: int) -> tuple[Path, bool]:
@@ -116,51 +120,94 @@ def _schema_matches(folder: Path) -> bool:
 # Postings buffered in memory per writer before a sorted run goes to disk. Past one run the
 # cost hardly depends on the run size, and two writers run at once in a large build.
 LIMIT_MB = 160
+# The part of the records after `ahead` that the child indexes (see Build.rest). Fixed, not
+# balanced by timing, so the same sources give the same document numbers in every run.
+CHILD_SHARE = 0.3
 
 
-def update(folder: Path, remove_docs: Iterable[str], add: Iterable[dict], progress=None, expected: int = 0) -> int:
-    """Delete the passages of `remove_docs`, add `add`, commit; returns passages added.
+class Build:
+    """One index version being written, in two parts.
 
-    When `expected` (the number of records `add` holds) is large, a child process writes the
-    first part as a segment of its own while this process writes the rest: Whoosh's analysis
-    and posting writing are pure Python, so a second core halves them.
+    Records given to `ahead` (whose derived data is final early in an ingest) go to a child
+    process, which indexes them while the ingest goes on enriching other documents; `rest`
+    then splits the remaining records between the child and this process. Whoosh's analysis
+    and posting writing are pure Python, so that keeps a second core busy throughout. The child
+    writes a segment of its own placed first, so every document gets the number a single writer
+    fed `ahead` then `rest` would give it. A small build is written by this process alone.
+
+    Not whoosh's procs=N writer: it deals documents to processes in whatever order they ask,
+    so document numbers would differ from run to run; and it forks this large process.
     """
-    ix = whoosh_index.open_dir(str(folder))
-    # Not whoosh's procs=N writer: it deals documents to processes in whatever order they ask,
-    # so document numbers would differ from run to run; and it forks this large process.
-    # compound=False: a compound segment is copied into each searcher's private memory (about
-    # 475 MB per searcher at 10,000 documents); separate files are mapped and shared instead.
-    writer = ix.writer(limitmb=LIMIT_MB, compound=False)
-    child = None
-    # The child's share is a little over half: this process also reads every record from the store.
-    share = int(expected * 0.55) if expected >= parallel.INDEX_MIN_PASSAGES and parallel.cores() > 1 else 0
-    added = 0
-    try:
-        for slug in remove_docs:
-            writer.delete_by_term("doc", slug)
-        if share:
-            child = parallel.SegmentChild(folder, limitmb=LIMIT_MB)
-        for fields in add:
-            if added < share:
-                child.add(fields)
+
+    def __init__(self, folder: Path, remove_docs: Iterable[str], expected: int):
+        self._ix = whoosh_index.open_dir(str(folder))
+        # compound=False: a compound segment is copied into each searcher's private memory (about
+        # 475 MB per searcher at 10,000 documents); separate files are mapped and shared instead.
+        self._writer = self._ix.writer(limitmb=LIMIT_MB, compound=False)
+        self._folder = folder
+        self._parallel = expected >= parallel.INDEX_MIN_PASSAGES and parallel.cores() > 1
+        self._child: parallel.SegmentChild | None = None
+        self.added = 0
+        try:
+            for slug in remove_docs:
+                self._writer.delete_by_term("doc", slug)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def ahead(self, records: Iterable[dict], progress=None) -> None:
+        """Index `records` first: in the child process when the build is large, without waiting for it."""
+        for fields in records:
+            if self._parallel:
+                self._start_child().add(fields)
             else:
-                writer.add_document(**fields)
-            added += 1
+                self._writer.add_document(**completed(fields))
+            self.added += 1
             if progress:
                 progress(1)
-        if child:
-            parallel.commit_with(writer, child)
-        else:
-            writer.commit()
-    except BaseException:
-        if child:
-            child.kill()
-        if not writer.is_closed:
-            writer.cancel()
-        raise
-    finally:
-        ix.close()
-    return added
+
+    def rest(self, records: Iterable[dict], expected: int, progress=None) -> None:
+        """Index the remaining `expected` records: the child takes the first share, this process the rest.
+
+        The child's share is under a third: at the commit it still sorts and writes the postings
+        of everything that went ahead, which this process's segment does not hold.
+        """
+        share = int(expected * CHILD_SHARE) if self._parallel else 0
+        for n, fields in enumerate(records):
+            if n < share:
+                self._start_child().add(fields)
+            else:
+                self._writer.add_document(**completed(fields))
+            self.added += 1
+            if progress:
+                progress(1)
+
+    def commit(self) -> None:
+        """Write this process's segment, wait for the child's, and commit both as one new version."""
+        try:
+            if self._child:
+                parallel.commit_with(self._writer, self._child)
+            else:
+                self._writer.commit()
+        except BaseException:
+            self.cancel()
+            raise
+        self._child = None
+        self._ix.close()
+
+    def cancel(self) -> None:
+        """Stop the child and drop everything written (the ingest is failing); safe to call twice."""
+        if self._child:
+            self._child.kill()
+            self._child = None
+        if not self._writer.is_closed:
+            self._writer.cancel()
+        self._ix.close()
+
+    def _start_child(self) -> parallel.SegmentChild:
+        if self._child is None:
+            self._child = parallel.SegmentChild(self._folder, limitmb=LIMIT_MB)
+        return self._child
 
 
 def prune(root: Path, keep: Iterable[int]) -> None:

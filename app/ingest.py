@@ -191,22 +191,36 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
         summary.sentences = _count_sentences(session)
         return summary  # nothing to do: no new version, readers keep the current one
 
-    touched = enrich.run(session, taxonomy, changed, retired, themes_changed or reprocess_all, progress)
-    if taxonomy is not None:
-        enrich.store_taxonomy(session, taxonomy)
-
+    work = enrich.plan(session, changed, retired, themes_changed or reprocess_all)
+    enrich.commentary_themes(session, taxonomy, work, progress)
     with progress.stage("index"):
         folder, fresh = index.start_version(settings.index_root, previous or None, new_version)
         if fresh:
             docs = list(session.scalars(select(Document).where(Document.status == "active")))
             remove: list[str] = []
         else:
-            docs = [d for d in touched if d.status == "active"]
-            remove = [d.slug for d in touched] + [d.slug for d in retired]
+            docs = [d for d in work.touched if d.status == "active"]
+            remove = [d.slug for d in work.touched] + [d.slug for d in retired]
+    # Commentary is indexed first, by a child process on the second core, while this process
+    # finds directives, cross-references and the official texts' themes (commentary themes come
+    # from its own headings, so its index records are final already).
+    first = [d for d in docs if d.kind == "commentary"]
+    then = [d for d in docs if d.kind != "commentary"]
     total = sum(d.sentence_count for d in docs)
-    with progress.stage("index passages", total=total) as tick:
-        index.update(folder, remove, _index_fields(session, docs), progress=tick, expected=total)
-        _pause("index", progress)
+    build = index.Build(folder, remove, total)
+    try:
+        with progress.stage("index: commentary (sent ahead)", total=sum(d.sentence_count for d in first)) as tick:
+            build.ahead(_index_fields(session, first), progress=tick)
+        enrich.the_rest(session, taxonomy, work, progress)
+        if taxonomy is not None:
+            enrich.store_taxonomy(session, taxonomy)
+        with progress.stage("index passages", total=total - build.added) as tick:
+            build.rest(_index_fields(session, then), expected=sum(d.sentence_count for d in then), progress=tick)
+            build.commit()
+            _pause("index", progress)
+    except BaseException:
+        build.cancel()
+        raise
     store.switch(session, new_version, taxonomy.fingerprint if taxonomy else None, PIPELINE)
     summary.version = new_version
     summary.switched = True

@@ -152,13 +152,15 @@ def _write_segment(folder: str, limitmb: int, inbox, result) -> None:
     from whoosh import index as whoosh_index
     from whoosh.writing import SegmentWriter
 
+    from app.index import completed
+
     # Ctrl-C reaches the whole process group: the parent decides, and stops its children.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     writer = SegmentWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=limitmb, compound=False)
     try:
         for batch in iter(inbox.get, None):
             for fields in batch:
-                writer.add_document(**fields)
+                writer.add_document(**completed(fields))
         # Not writer.commit(): that writes a table of contents; the parent writes the one.
         result.send(("segment", writer._finalize_segment()))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the ingest
