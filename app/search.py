@@ -46,7 +46,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from whoosh import columns as wcolumns
 from whoosh import query as wq
-from whoosh.analysis import StemFilter, StemmingAnalyzer, StopFilter
 from whoosh.qparser import QueryParser
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
@@ -55,6 +54,7 @@ from app import queries, urls
 from app.models import Document, Passage
 from app.lru import SizedLRU
 from app.normalize import normalize
+from app.stems import word_stem as _word_stem
 from app.segment import split_sentences
 
 # --- thresholds and limits (documented in the API description too) ---------------------------
@@ -198,26 +198,6 @@ def plain_words(searcher: Searcher, text: str) -> list[str]:
 def stems(searcher: Searcher, text: str) -> list[str]:
     """The stemmed content words of a text, as the `text` field indexes them (stop words dropped)."""
     return [t.text for t in _analyzer(searcher, "text")(text)]
-
-
-# The `text` field's analyzer (StemmingAnalyzer with its defaults), for one word at a time.
-_STEMMER = StemmingAnalyzer()
-_STOPS = next(f for f in _STEMMER.items if isinstance(f, StopFilter))
-_STEMS = next(f for f in _STEMMER.items if isinstance(f, StemFilter))
-_ONE_TOKEN = re.compile(r"\w+")  # the analyzer's tokenizer takes such a string whole
-
-
-@lru_cache(maxsize=200_000)
-def _word_stem(word: str) -> str | None:
-    """The stem of one word as the `text` field indexes it, or None for a stop word."""
-    if _ONE_TOKEN.fullmatch(word):
-        # The analyzer's own steps, without building its token stream for one word.
-        w = word.lower()
-        if len(w) < _STOPS.min or (_STOPS.max is not None and len(w) > _STOPS.max) or w in _STOPS.stops:
-            return None
-        return w if w in _STEMS.ignore else _STEMS._stem(w)
-    toks = [t.text for t in _STEMMER(word)]
-    return toks[0] if toks else None
 
 
 @lru_cache(maxsize=4096)
@@ -583,23 +563,20 @@ def _table(searcher: Searcher, key: tuple) -> _Table:
         return table
 
 
-def _norm_column(searcher: Searcher):
-    """The searcher's reader of the normalised-text column, or None for an index without it.
+def _column(searcher: Searcher, name: str):
+    """The searcher's reader of a bytes column (`norm`, `stems`), or None for an index without it.
 
     Kept on the searcher: the reader holds the searcher's own file handles, so it is used only
     by the thread that leased the searcher, and opening it reads two arrays of one entry per sentence.
     """
-    try:
-        return searcher._policy_archive_norms
-    except AttributeError:
-        pass
-    reader = searcher.reader()
-    try:
-        column = reader.column_reader("norm", translate=False) if reader.has_column("norm") else None
-    except Exception:  # noqa: BLE001 - an unusual reader: fall back to the stored text
-        column = None
-    searcher._policy_archive_norms = column
-    return column
+    kept = searcher.__dict__.setdefault("_policy_archive_columns", {})
+    if name not in kept:
+        reader = searcher.reader()
+        try:
+            kept[name] = reader.column_reader(name, translate=False) if reader.has_column(name) else None
+        except Exception:  # noqa: BLE001 - an unusual reader: fall back to the stored text
+            kept[name] = None
+    return kept[name]
 
 
 class _Ctx:
@@ -618,7 +595,8 @@ class _Ctx:
         self._dfs: dict[tuple[str, str], int] = {}
         self._theme_docs: set[int] | None = None
         self._postings: dict[tuple[str, str], list[int]] = {}
-        self._norms = _norm_column(searcher)
+        self._norms = _column(searcher, "norm")
+        self._stems = _column(searcher, "stems")
 
     def stored(self, docnum: int) -> dict:
         if docnum not in self._stored:
@@ -990,19 +968,22 @@ def _stem_set(ctx: _Ctx, docnum: int) -> set[str]:
     return set(_stem_counts(ctx, docnum))
 
 
-def _wanted_counts(ctx: _Ctx, docnum: int, firsts: set[str], memo: dict[str, str | None]) -> Counter:
-    """Stem counts of the words that may stem to a wanted stem (whose first letters are `firsts`).
+def _wanted_counts(ctx: _Ctx, docnum: int, wanted: set[str], memo: dict[str, str | None]) -> Counter:
+    """How often each of the `wanted` stems occurs in a sentence.
 
-    Porter stemming rewrites suffixes only, so a stem starts with its word's first letter:
-    the other words need not be stemmed, which is most of the cost for unseen words. `memo`
-    (one per query) remembers each word's verdict across the candidates.
+    From the index's stems column when it has one; otherwise each word is stemmed here, only
+    those that can stem to a wanted stem: Porter stemming rewrites suffixes only, so a stem
+    starts with its word's first letter. `memo` (one per query) keeps each word's stem.
     """
+    if ctx._stems is not None:
+        return Counter(s for s in ctx._stems[docnum].decode("utf-8").split() if s in wanted)
+    firsts = {s[:1] for s in wanted}
     found = []
     for w in ctx.norm(docnum).split():
         s = memo.get(w, "")
         if s == "":
             s = memo[w] = _word_stem(w) if (w[:1] in firsts or w[:1] != w[:1].lower()) else None
-        if s:
+        if s in wanted:
             found.append(s)
     return Counter(found)
 
@@ -1072,11 +1053,11 @@ def _related_pool(ctx: _Ctx, quote: str, qwords: list[str], words_query: bool) -
     pool = _count_postings(ctx, "text", indexed, RELATED_POSTINGS_BUDGET, RELATED_SCAN,
                            terms=RELATED_TERMS, slack=RELATED_TERMS)
     out = []
-    firsts = {s[:1] for s in wanted}
+    wanted_set = set(wanted)
     memo: dict[str, str | None] = {}
     for d in pool:
         # _bm25 needs every stem only for a sentence the index gives no length for
-        tfs = _wanted_counts(ctx, d, firsts, memo) if ctx.table.text_length[d] else _stem_counts(ctx, d)
+        tfs = _wanted_counts(ctx, d, wanted_set, memo) if ctx.table.text_length[d] else _stem_counts(ctx, d)
         if sum(1 for s in wanted if s in tfs) / len(wanted) >= RELATED_MIN:
             out.append((d, _bm25(ctx, d, tfs, wanted)))
     out.sort(key=lambda x: -x[1])
