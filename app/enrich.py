@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,23 +96,48 @@ def plan(session: Session, changed: list[Document], retired: list[Document], all
 def commentary_themes(session: Session, taxonomy, work: Plan, progress: Progress) -> None:
     """Themes of the touched commentaries: they depend on their own headings only, so they are
     final before anything else is enriched (and their index records can be written meanwhile)."""
-    if taxonomy is not None:
-        _themes(session, taxonomy, work.commentaries(), progress, "themes: commentary")
+    docs = work.commentaries() if taxonomy is not None else []
+    with progress.stage("themes: commentary", total=len(docs)) as tick:
+        for doc in docs:
+            _theme(session, taxonomy, doc)
+            tick(1)
 
 
-def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> None:
-    """Directives, cross-references, then the themes of official texts (which borrow from the
-    commentary linked to them)."""
+def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> Iterator[Document]:
+    """Cross-references and the themes of the other touched documents, one at a time, yielding
+    each as soon as its derived data is final; then directives, which nothing else reads.
+
+    An official text's themes borrow from the commentary linked to it, so its commentaries are
+    aligned just before it is themed, rather than all alignments before all themes.
+    """
+    by_official: dict[str, list[tuple[Document, Document]]] = defaultdict(list)
+    loose: list[tuple[Document, None]] = []
+    for c, official in work.to_align:
+        if official is None:
+            loose.append((c, None))
+        else:
+            by_official[official.slug].append((c, official))
+    others = work.others()
+    with progress.stage("cross-references + themes", total=len(work.to_align) + len(others)) as tick:
+        for c, official in loose:
+            _align(session, c, official)
+            tick(1)
+        for doc in others:
+            for c, official in by_official.pop(doc.slug, []):
+                _align(session, c, official)
+                tick(1)
+            if taxonomy is not None:
+                _theme(session, taxonomy, doc)
+            tick(1)
+            yield doc
+        for pairs in by_official.values():  # officials outside `others` (not expected: plan adds them)
+            for c, official in pairs:
+                _align(session, c, official)
+                tick(1)
     with progress.stage("directives", total=len(work.officials)) as tick:
         for d in work.officials:
             _directives(session, d)
             tick(1)
-    with progress.stage("cross-references", total=len(work.to_align)) as tick:
-        for c, official in work.to_align:
-            _align(session, c, official)
-            tick(1)
-    if taxonomy is not None:
-        _themes(session, taxonomy, work.others(), progress, "themes")
 
 
 def run(session: Session, taxonomy, changed: list[Document], retired: list[Document],
@@ -120,7 +145,8 @@ def run(session: Session, taxonomy, changed: list[Document], retired: list[Docum
     """Enrich what changed; returns every document whose passages' derived data changed."""
     work = plan(session, changed, retired, all_themes)
     commentary_themes(session, taxonomy, work, progress)
-    the_rest(session, taxonomy, work, progress)
+    for _ in the_rest(session, taxonomy, work, progress):
+        pass
     return work.touched
 
 
@@ -151,22 +177,18 @@ def _align(session: Session, commentary: Document, official: Document | None) ->
     session.flush()
 
 
-def _themes(session: Session, taxonomy, docs: list[Document], progress: Progress, stage: str) -> None:
-    """Give every passage of `docs` its themes: headings for commentary, links and vocabulary for official."""
-    by_kind = sorted(docs, key=lambda d: d.kind != "commentary")  # commentary first: officials borrow from it
-    with progress.stage(stage, total=len(by_kind)) as tick:
-        for doc in by_kind:
-            passages = _active(session, doc)
-            ids = [p.id for p in passages]
-            for i in range(0, len(ids), 500):
-                session.execute(delete(PassageTheme).where(PassageTheme.passage_id.in_(ids[i:i + 500])),
-                                execution_options=store.BY_KEY)
-            if doc.kind == "commentary":
-                _commentary_themes(session, taxonomy, passages)
-            else:
-                _official_themes(session, taxonomy, passages)
-            session.flush()
-            tick(1)
+def _theme(session: Session, taxonomy, doc: Document) -> None:
+    """Give every passage of `doc` its themes: headings for commentary, links and vocabulary for official."""
+    passages = _active(session, doc)
+    ids = [p.id for p in passages]
+    for i in range(0, len(ids), 500):
+        session.execute(delete(PassageTheme).where(PassageTheme.passage_id.in_(ids[i:i + 500])),
+                        execution_options=store.BY_KEY)
+    if doc.kind == "commentary":
+        _commentary_themes(session, taxonomy, passages)
+    else:
+        _official_themes(session, taxonomy, passages)
+    session.flush()
 
 
 def _commentary_themes(session: Session, taxonomy, passages: list[Passage]) -> None:

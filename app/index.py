@@ -124,20 +124,17 @@ def _schema_matches(folder: Path) -> bool:
 # Postings buffered in memory per writer before a sorted run goes to disk. Past one run the
 # cost hardly depends on the run size, and two writers run at once in a large build.
 LIMIT_MB = 160
-# The part of the records after `ahead` that the child indexes (see Build.rest). Fixed, not
-# balanced by timing, so the same sources give the same document numbers in every run.
-CHILD_SHARE = 0.3
 
 
 class Build:
     """One index version being written, in two parts.
 
-    Records given to `ahead` (whose derived data is final early in an ingest) go to a child
-    process, which indexes them while the ingest goes on enriching other documents; `rest`
-    then splits the remaining records between the child and this process. Whoosh's analysis
-    and posting writing are pure Python, so that keeps a second core busy throughout. The child
-    writes a segment of its own placed first, so every document gets the number a single writer
-    fed `ahead` then `rest` would give it. A small build is written by this process alone.
+    Records given to `ahead` go to a child process, which indexes them while the ingest goes
+    on enriching other documents; records given to `rest` are indexed by this process. Whoosh's
+    analysis and posting writing are pure Python, so that keeps a second core busy throughout.
+    The child writes a segment of its own placed first, so every document gets the number a
+    single writer fed the `ahead` records, then the `rest`, would give it. A small build is
+    written by this process alone, in that same order.
 
     Not whoosh's procs=N writer: it deals documents to processes in whatever order they ask,
     so document numbers would differ from run to run; and it forks this large process.
@@ -149,7 +146,7 @@ class Build:
         # 475 MB per searcher at 10,000 documents); separate files are mapped and shared instead.
         self._writer = self._ix.writer(limitmb=LIMIT_MB, compound=False)
         self._folder = folder
-        self._parallel = expected >= parallel.INDEX_MIN_PASSAGES and parallel.cores() > 1
+        self.parallel = expected >= parallel.INDEX_MIN_PASSAGES and parallel.cores() > 1
         self._child: parallel.SegmentChild | None = None
         self.added = 0
         try:
@@ -160,28 +157,22 @@ class Build:
             raise
 
     def ahead(self, records: Iterable[dict], progress=None) -> None:
-        """Index `records` first: in the child process when the build is large, without waiting for it."""
+        """Index `records` in the child process when the build is large, without waiting for it."""
         for fields in records:
-            if self._parallel:
-                self._start_child().add(fields)
+            if self.parallel:
+                if self._child is None:
+                    self._child = parallel.SegmentChild(self._folder, limitmb=LIMIT_MB)
+                self._child.add(fields)
             else:
                 self._writer.add_document(**completed(fields))
             self.added += 1
             if progress:
                 progress(1)
 
-    def rest(self, records: Iterable[dict], expected: int, progress=None) -> None:
-        """Index the remaining `expected` records: the child takes the first share, this process the rest.
-
-        The child's share is under a third: at the commit it still sorts and writes the postings
-        of everything that went ahead, which this process's segment does not hold.
-        """
-        share = int(expected * CHILD_SHARE) if self._parallel else 0
-        for n, fields in enumerate(records):
-            if n < share:
-                self._start_child().add(fields)
-            else:
-                self._writer.add_document(**completed(fields))
+    def rest(self, records: Iterable[dict], progress=None) -> None:
+        """Index `records` in this process, after everything sent `ahead`."""
+        for fields in records:
+            self._writer.add_document(**completed(fields))
             self.added += 1
             if progress:
                 progress(1)
@@ -207,11 +198,6 @@ class Build:
         if not self._writer.is_closed:
             self._writer.cancel()
         self._ix.close()
-
-    def _start_child(self) -> parallel.SegmentChild:
-        if self._child is None:
-            self._child = parallel.SegmentChild(self._folder, limitmb=LIMIT_MB)
-        return self._child
 
 
 def prune(root: Path, keep: Iterable[int]) -> None:
