@@ -140,16 +140,6 @@ def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> Iter
             tick(1)
 
 
-def run(session: Session, taxonomy, changed: list[Document], retired: list[Document],
-        all_themes: bool, progress: Progress) -> list[Document]:
-    """Enrich what changed; returns every document whose passages' derived data changed."""
-    work = plan(session, changed, retired, all_themes)
-    commentary_themes(session, taxonomy, work, progress)
-    for _ in the_rest(session, taxonomy, work, progress):
-        pass
-    return work.touched
-
-
 def _directives(session: Session, doc: Document) -> None:
     """Flag the official document's directives with their verb and speaker."""
     passages = [p for p in _active(session, doc) if p.kind != "heading"]
