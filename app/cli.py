@@ -15,6 +15,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     """Settings from the environment, with --data-dir taking precedence."""
     if getattr(args, "data_dir", None):
         os.environ["POLICY_ARCHIVE_DATA"] = str(args.data_dir)  # so uvicorn workers see it too
+    if getattr(args, "threads", None):
+        os.environ["POLICY_ARCHIVE_THREADS"] = str(args.threads)
     return Settings()
 
 
@@ -122,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1,
                    help="uvicorn worker processes (default 1; see README before raising it)")
+    p.add_argument("--threads", type=int,
+                   help="threads per worker running pages and searches (default 1, or $POLICY_ARCHIVE_THREADS; "
+                        "raise it when the database is on another machine)")
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=cmd_serve)
     return parser

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     max_verify_chars: int = 5000
     max_page_size: int = 100
     keep_index_versions: int = 3  # older index versions are deleted after a switch
+    # Threads running the handlers of one web process. Pages and searches are Python work that
+    # holds the GIL, so a second thread only interleaves them (see Scaling in the README); a
+    # database on another machine is different: handlers then wait on the network.
+    threads: int = Field(default=1, ge=1, le=256)
 
     @property
     def url(self) -> str:

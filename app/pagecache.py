@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import threading
 
+import anyio
 import anyio.to_thread
 from sqlalchemy import Engine
 
@@ -43,6 +44,7 @@ class VersionProbe:
         self.inline = engine.dialect.name == "sqlite"
         self._conn = None
         self._lock = threading.Lock()
+        self._limiter = anyio.CapacityLimiter(4)
 
     def _read_own(self):
         with self._lock:
@@ -68,7 +70,8 @@ class VersionProbe:
         try:
             if self.inline:
                 return self._read_own()
-            return await anyio.to_thread.run_sync(self._read_pooled)
+            # Its own threads: a cached page must not queue behind the handlers (Settings.threads).
+            return await anyio.to_thread.run_sync(self._read_pooled, limiter=self._limiter)
         except Exception:  # noqa: BLE001 - the page is then rendered as if no cache existed
             log.debug("archive version probe failed", exc_info=True)
             return None

@@ -22,3 +22,28 @@ def test_multi_worker_socket_disables_nagle_for_accepted_connections():
             client.close()
     finally:
         listener.close()
+
+
+def _handler_threads(settings) -> int:
+    """How many threads the served app lets run its sync handlers at once."""
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    with TestClient(create_app(settings)) as client:
+        return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+
+def test_handlers_run_on_one_thread_unless_serve_is_told_otherwise(make_settings, monkeypatch):
+    """CPU-bound handlers queue on one thread by default; --threads raises it for every worker."""
+    from app.cli import _settings, build_parser
+
+    default = make_settings()
+    assert _handler_threads(default) == 1
+    # serve hands its options to uvicorn's workers through the environment; restored afterwards
+    monkeypatch.setenv("POLICY_ARCHIVE_THREADS", "1")
+    monkeypatch.setenv("POLICY_ARCHIVE_DATA", str(default.data_dir))
+    args = build_parser().parse_args(["serve", "--threads", "3", "--data-dir", str(default.data_dir)])
+    settings = _settings(args)
+    assert settings.threads == 3 and _handler_threads(settings) == 3
