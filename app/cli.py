@@ -101,6 +101,17 @@ def listening_socket(config) -> socket.socket:
     return sock
 
 
+def _count(text: str) -> int:
+    """A whole number of at least 1, for argparse (which then names the option in its error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for all subcommands."""
     parser = argparse.ArgumentParser(prog="policy-archive", description="A searchable archive of AI policy statements.")
@@ -122,9 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[data], help="serve the archive over HTTP")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1,
+    p.add_argument("--workers", type=_count, default=1,
                    help="uvicorn worker processes (default 1; see README before raising it)")
-    p.add_argument("--threads", type=int,
+    p.add_argument("--threads", type=_count,
                    help="threads per worker running pages and searches (default 1, or $POLICY_ARCHIVE_THREADS; "
                         "raise it when the database is on another machine)")
     p.add_argument("--log-level", default="info")

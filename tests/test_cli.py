@@ -47,3 +47,16 @@ def test_handlers_run_on_one_thread_unless_serve_is_told_otherwise(make_settings
     args = build_parser().parse_args(["serve", "--threads", "3", "--data-dir", str(default.data_dir)])
     settings = _settings(args)
     assert settings.threads == 3 and _handler_threads(settings) == 3
+
+
+def test_serve_refuses_zero_workers_or_threads_naming_the_option(capsys):
+    """`serve --workers 0` used to start a server anyway; now argparse names the bad option."""
+    import pytest
+
+    from app.cli import build_parser
+
+    for args, message in ((["--workers", "0"], "argument --workers: 0 is less than 1"),
+                          (["--threads", "two"], "argument --threads: 'two' is not a whole number")):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["serve", *args])
+        assert message in capsys.readouterr().err
