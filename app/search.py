@@ -26,7 +26,6 @@ phrases in quote mode. Thresholds and budgets are the constants below.
 from __future__ import annotations
 
 import difflib
-import heapq
 import math
 import re
 import struct
@@ -74,7 +73,6 @@ INTERSECT_BUDGET = 50_000  # postings read to narrow exact candidates by the nex
 VERIFY_MAX = 2_000  # exact candidates checked against their text at most (boilerplate of common words)
 BM25_K1, BM25_B = 1.2, 0.75
 POSTINGS_CACHE = 4_000_000  # posting list entries kept in memory across requests (~16 MB)
-DF_CACHE = 200_000  # document frequencies kept per index version across requests (~30 MB at most)
 ALL_TITLES_MAX = 50_000  # up to this many documents, an index version's titles are read in one query
 MAX_OFFSET = 10_000  # paging stops here
 MAX_HITS = MAX_OFFSET + 100  # exact hits ranked and listed at most (more are counted, not listed)
@@ -488,7 +486,6 @@ class _Table:
         self.text_length = array("q", self._lengths(reader, "text"))
         self.titles: dict[str, str] = {}
         self.all_titles = False
-        self.dfs: dict[tuple[str, str], int] = {}
         # Every word's document frequency in the two fields quotes are looked up in: a quote
         # asks for twenty or so, and each one missing here is a term look-up on disk per segment.
         self.term_dfs = {name: self._term_dfs(reader, name) for name in ("plain", "text")}
@@ -592,7 +589,6 @@ class _Ctx:
         self._norm: dict[int, str] = {}
         self._key = _index_key(searcher)
         self.table = _table(searcher, self._key)
-        self._dfs: dict[tuple[str, str], int] = {}
         self._theme_docs: set[int] | None = None
         self._postings: dict[tuple[str, str], list[int]] = {}
         self._norms = _column(searcher, "norm")
@@ -614,23 +610,8 @@ class _Ctx:
         return text
 
     def df(self, fieldname: str, word: str) -> int:
-        known = self.table.term_dfs.get(fieldname)
-        if known is not None:
-            return known.get(word, 0)
-        key = (fieldname, word)
-        if key not in self._dfs:
-            shared = self.table.dfs
-            df = shared.get(key)
-            if df is None:
-                try:
-                    df = self.reader.doc_frequency(fieldname, word)
-                except Exception:  # noqa: BLE001 - a term the field cannot hold
-                    df = 0
-                if len(shared) >= DF_CACHE:
-                    shared.clear()
-                shared[key] = df
-            self._dfs[key] = df
-        return self._dfs[key]
+        """Document frequency of a word of the `plain` or `text` field (from the version's table)."""
+        return self.table.term_dfs[fieldname].get(word, 0)
 
     def postings(self, fieldname: str, word: str):
         """Docnums of the sentences holding a term (its posting list)."""
