@@ -158,13 +158,13 @@ class Build:
 
     def ahead(self, records: Iterable[dict], progress=None) -> None:
         """Index `records` in the child process when the build is large, without waiting for it."""
+        if not self.parallel:
+            self.rest(records, progress)  # the same order: nothing has gone to `rest` yet
+            return
         for fields in records:
-            if self.parallel:
-                if self._child is None:
-                    self._child = parallel.SegmentChild(self._folder, limitmb=LIMIT_MB)
-                self._child.add(fields)
-            else:
-                self._writer.add_document(**completed(fields))
+            if self._child is None:
+                self._child = parallel.SegmentChild(self._folder, limitmb=LIMIT_MB)
+            self._child.add(fields)
             self.added += 1
             if progress:
                 progress(1)

@@ -236,9 +236,9 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
     waiting = {d.slug: d for d in docs if d.kind != "commentary" and d.slug in touched}
     first = [d for d in docs if d.slug not in waiting]
     budget = int(sum(d.sentence_count for d in docs) * CHILD_SHARE) if build.parallel else 0
-    with progress.stage("index: sent ahead", total=sum(d.sentence_count for d in first)) as tick:
-        build.ahead(_index_fields(session, first), progress=tick)
     sent = sum(d.sentence_count for d in first)
+    with progress.stage("index: sent ahead", total=sent) as tick:
+        build.ahead(_index_fields(session, first), progress=tick)
     later: list[Document] = []
     ready: list[Document] = []
     for doc in enrich.the_rest(session, taxonomy, work, progress):

@@ -21,13 +21,6 @@ _IDS = bindparam("ids", expanding=True)
 VERSION_SQL = "SELECT version, ingested_at FROM archive_state WHERE id = 1"
 
 
-def current_version(session: Session) -> int:
-    """The archive version this request reads (0 before the first ingest)."""
-    # Plain SQL: every search asks, and an ORM select costs twice what SQLite takes to answer.
-    row = session.connection().exec_driver_sql(VERSION_SQL).first()
-    return int(row[0]) if row is not None and row[0] else 0
-
-
 def version_key_of(row) -> tuple[int, str] | None:
     """(version, time of its ingest) from a VERSION_SQL row; None before the first ingest.
 
@@ -41,7 +34,14 @@ def version_key_of(row) -> tuple[int, str] | None:
 
 def version_key(session: Session) -> tuple[int, str] | None:
     """The version key of the snapshot `session` reads."""
+    # Plain SQL: every search asks, and an ORM select costs twice what SQLite takes to answer.
     return version_key_of(session.connection().exec_driver_sql(VERSION_SQL).first())
+
+
+def current_version(session: Session) -> int:
+    """The archive version this request reads (0 before the first ingest)."""
+    key = version_key(session)
+    return key[0] if key else 0
 
 
 @dataclass
