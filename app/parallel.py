@@ -150,13 +150,12 @@ def commit_with(writer, child: SegmentChild) -> None:
 def _write_segment(folder: str, limitmb: int, inbox, result) -> None:
     """Child process: add the queued batches to a new segment, then send the segment back."""
     from whoosh import index as whoosh_index
-    from whoosh.writing import SegmentWriter
 
-    from app.index import completed
+    from app.index import completed, segment_writer
 
     # Ctrl-C reaches the whole process group: the parent decides, and stops its children.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    writer = SegmentWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=limitmb, compound=False)
+    writer = segment_writer(whoosh_index.open_dir(folder), lock=False, limitmb=limitmb)
     try:
         for batch in iter(inbox.get, None):
             for fields in batch:

@@ -102,3 +102,32 @@ def test_postings_read_in_bulk_match_whoosh_across_segments_and_deletions(tmp_pa
                 m.next()
             got, got_weights = search.read_postings(reader, field, word, weights=True)
             assert list(got) == ids and list(got_weights) == weights, (field, word)
+
+
+def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_path, monkeypatch):
+    """_RunPool writes its runs in marshal chunks and merges the rest from memory: same postings."""
+    import app.index as index_module
+
+    texts = [f"sentence {n} of the archive says " + " ".join(f"w{(n * k) % 97}" for k in range(1, 25))
+             for n in range(1200)]
+
+    def build(folder: Path, limitmb: int):
+        ix = whoosh_index.create_in(str(folder), make_schema())
+        writer = index_module.segment_writer(ix, limitmb=limitmb)
+        for n, text in enumerate(texts):
+            writer.add_document(**index_module.completed(dict(
+                id=f"p{n}", doc=f"d{n // 40}", kind="official", unit="sentence", date="2025", publisher="",
+                themes="", position=n % 40, text=text, schema_version=index_module.SCHEMA_VERSION)))
+        spilled = len(writer.pool.runs)
+        writer.commit()
+        with ix.searcher() as s:
+            return spilled, list(s.reader().iter_postings()), [f for _, f in s.reader().iter_docs()]
+
+    monkeypatch.setattr(index_module, "_RUN_CHUNK", 100)  # several records per run
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "disk").mkdir()
+    in_memory = build(tmp_path / "memory", limitmb=64)
+    on_disk = build(tmp_path / "disk", limitmb=1)
+    assert in_memory[0] == 0 and on_disk[0] >= 3  # the second one really spilled, several times
+    assert on_disk[1] == in_memory[1] and len(in_memory[1]) > 40_000
+    assert on_disk[2] == in_memory[2]
