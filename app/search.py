@@ -39,6 +39,7 @@ from functools import lru_cache
 from itertools import accumulate
 from pickle import loads
 
+import numpy as np
 from markupsafe import Markup, escape
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -76,6 +77,7 @@ POSTINGS_CACHE = 4_000_000  # posting list entries kept in memory across request
 ALL_TITLES_MAX = 50_000  # up to this many documents, an index version's titles are read in one query
 MAX_OFFSET = 10_000  # paging stops here
 MAX_HITS = MAX_OFFSET + 100  # exact hits ranked and listed at most (more are counted, not listed)
+NUMPY_MIN = 64  # hits from which ordering goes through numpy (below, plain Python is quicker)
 ADVANCED_POOL = 1_000  # advanced mode: hits ranked by grade, then BM25
 SNIPPET_CHARS = 360  # longer sentences are cut around the first match
 GRADES = ("exact", "near", "related")
@@ -204,8 +206,25 @@ def _char_is_word(c: str) -> bool:
     return c in _APOSTROPHES or unicodedata.category(c).startswith("M") or bool(normalize(c))
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z0-9'`]+")  # what _char_is_word accepts among ASCII characters
+
+
 def word_spans(text: str) -> list[tuple[int, int]] | None:
     """Character span in `text` of each word of normalize(text), or None if they do not line up."""
+    spans: list[tuple[int, int]] = []
+    words: list[str] = []
+    if text.isascii():  # most text: one regex pass, and normalize() of a run is its lower case
+        for m in _ASCII_WORD.finditer(text):
+            word = m.group().replace("'", "").replace("`", "").lower()
+            if word:
+                spans.append(m.span())
+                words.append(word)
+        return spans if words == normalize(text).split() else None
+    return _word_spans_by_char(text)
+
+
+def _word_spans_by_char(text: str) -> list[tuple[int, int]] | None:
+    """word_spans() for any text, one character at a time."""
     spans: list[tuple[int, int]] = []
     words: list[str] = []
     start = None
@@ -438,8 +457,7 @@ def _raw_column(leaf, name: str, column=None) -> list | None:
         return None
     n = leaf.doc_count_all()
     if type(raw) is wcolumns.VarBytesColumn.Reader:
-        offsets, lengths = raw._offsets, raw._lengths
-        data = raw._dbfile.get(raw._basepos, (offsets[-1] + lengths[-1]) if n else 0)
+        data, offsets, lengths = _var_bytes(raw, n)
         return [data[o:o + k] for o, k in zip(offsets, lengths)]
     if type(raw) is wcolumns.NumericColumn.Reader:
         size = raw._fixedlen
@@ -447,6 +465,46 @@ def _raw_column(leaf, name: str, column=None) -> list | None:
         values = [v for (v,) in struct.iter_unpack("!" + raw._typecode, data)]
         return values + [raw._unpack(raw._defaultbytes)[0]] * (n - len(values))
     return [raw[d] for d in range(n)]
+
+
+def _var_bytes(raw, n: int) -> tuple[bytes, object, object]:
+    """A VarBytesColumn reader's whole data, and each document's offset and length in it."""
+    offsets, lengths = raw._offsets, raw._lengths
+    return raw._dbfile.get(raw._basepos, (offsets[-1] + lengths[-1]) if n else 0), offsets, lengths
+
+
+class _Blob:
+    """A bytes column of every sentence of an index version, as one bytes object in memory.
+
+    A quote checks hundreds of candidates' normalised text; through Whoosh's column reader
+    each costs a seek, a read and several Python calls, here one slice.
+    """
+
+    def __init__(self, data: bytes, starts: array, ends: array):
+        self.data, self.starts, self.ends = data, starts, ends
+
+    @classmethod
+    def read(cls, reader, name: str) -> _Blob | None:
+        """The column `name` of every segment (None when a segment lacks it or is unusual)."""
+        parts: list[bytes] = []
+        starts, ends = array("q"), array("q")
+        base = 0
+        for leaf, _ in reader.leaf_readers():
+            try:
+                raw = leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
+            except Exception:  # noqa: BLE001 - an unusual reader: the caller reads the column itself
+                raw = None
+            if type(raw) is not wcolumns.VarBytesColumn.Reader:
+                return None
+            data, offsets, lengths = _var_bytes(raw, leaf.doc_count_all())
+            starts.extend(base + o for o in offsets)
+            ends.extend(base + o + k for o, k in zip(offsets, lengths))
+            parts.append(data)
+            base += len(data)
+        return cls(b"".join(parts), starts, ends)
+
+    def text(self, docnum: int) -> str:
+        return self.data[self.starts[docnum]:self.ends[docnum]].decode("utf-8")
 
 
 def _field_values(reader, name: str) -> list:
@@ -490,6 +548,13 @@ class _Table:
         # asks for twenty or so, and each one missing here is a term look-up on disk per segment.
         self.term_dfs = {name: self._term_dfs(reader, name) for name in ("plain", "text")}
         self.key = self._order_keys()
+        self.norm = _Blob.read(reader, "norm")  # about 100 bytes a sentence
+        # The same columns as numpy arrays (views, no copy), for ordering, counting and scoring
+        # thousands of hits at once; None where the keys outgrew 64 bits (then sorted in Python).
+        self.np_kind = np.frombuffer(self.kind, dtype=np.int32)
+        self.np_doc = np.frombuffer(self.doc, dtype=np.int32)
+        self.np_length = np.frombuffer(self.text_length, dtype=np.int64)
+        self.np_key = np.frombuffer(self.key, dtype=np.int64) if isinstance(self.key, array) else None
 
     @staticmethod
     def _term_dfs(reader, fieldname: str) -> dict[str, int]:
@@ -591,7 +656,7 @@ class _Ctx:
         self.table = _table(searcher, self._key)
         self._theme_docs: set[int] | None = None
         self._postings: dict[tuple[str, str], list[int]] = {}
-        self._norms = _column(searcher, "norm")
+        self._norms = self.table.norm or _column(searcher, "norm")
         self._stems = _column(searcher, "stems")
 
     def stored(self, docnum: int) -> dict:
@@ -602,7 +667,9 @@ class _Ctx:
     def norm(self, docnum: int) -> str:
         text = self._norm.get(docnum)
         if text is None:
-            if self._norms is not None:
+            if type(self._norms) is _Blob:
+                text = self._norms.text(docnum)
+            elif self._norms is not None:
                 text = self._norms[docnum].decode("utf-8")
             else:  # an index written before the column existed
                 text = normalize(self.stored(docnum).get("text", ""))
@@ -627,10 +694,6 @@ class _Ctx:
                 _POSTINGS.put(shared, ids)
             self._postings[key] = ids
         return self._postings[key]
-
-    def weighted(self, fieldname: str, word: str) -> dict[int, float]:
-        """Docnum -> term frequency for a term (its posting list with weights)."""
-        return dict(zip(*self.weighted_arrays(fieldname, word)))
 
     def weighted_arrays(self, fieldname: str, word: str) -> tuple[array, array]:
         """A term's docnums and term frequencies, as two arrays in docnum order."""
@@ -693,7 +756,11 @@ def _with_filter(q: wq.Query, fq: wq.Query | None) -> wq.Query:
 
 def _order(ctx: _Ctx, docnums) -> list[int]:
     """Official texts first, then newest first (undated last), then document and reading order."""
-    return sorted(docnums, key=ctx.table.key.__getitem__)  # stable: equal keys keep their order
+    keys = ctx.table.np_key
+    if keys is None or len(docnums) < NUMPY_MIN:
+        return sorted(docnums, key=ctx.table.key.__getitem__)  # stable: equal keys keep their order
+    docs = np.asarray(docnums, dtype=np.int64)
+    return docs[np.argsort(keys[docs], kind="stable")].tolist()
 
 
 def verbatim_docs(ctx: _Ctx, words: list[str], cap: int | None = None, *,
@@ -997,40 +1064,7 @@ def _related_pool(ctx: _Ctx, quote: str, qwords: list[str], words_query: bool) -
         order = sorted(indexed, key=lambda s: ctx.df("text", s))
         if sum(ctx.df("text", s) for s in order) > WORDS_POSTINGS_BUDGET and ctx.df("text", order[0]) > RELATED_POSTINGS_BUDGET:
             return []  # only very common words: the exact and near grades are all there is to say
-        n = ctx.reader.doc_count() or 1
-        avgdl = (ctx.reader.field_length("text") / n) or 1.0
-        idfs = [math.log(n / (ctx.df("text", s) + 1)) + 1 for s in order]
-        if len(order) == 1:
-            docs, weights = ctx.weighted_arrays("text", order[0])
-            if ctx.filtered:
-                kept = [(d, w) for d, w in zip(docs, weights) if ctx.accepts(d)]
-                docs, weights = [d for d, _ in kept], [w for _, w in kept]
-            keys = list(zip(map(ctx.table.text_length.__getitem__, docs), weights))
-        else:
-            tfs = [ctx.weighted("text", s) for s in order]
-            both = set(tfs[0])
-            for t in tfs[1:]:
-                both.intersection_update(t)
-            docs = [d for d in both if ctx.accepts(d)]
-            keys = list(zip(map(ctx.table.text_length.__getitem__, docs), *[map(t.__getitem__, docs) for t in tfs]))
-
-        def bm25(key: tuple) -> float:
-            dl = key[0] or 1
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
-            return sum(idf * tf * (BM25_K1 + 1) / (tf + norm) for idf, tf in zip(idfs, key[1:]))
-
-        # BM25 depends only on a sentence's length and term frequencies, which take few distinct
-        # values: score those once, find the score the best RELATED_POOL reach, keep those above it.
-        by_key = {k: bm25(k) for k in set(keys)}
-        scores = list(map(by_key.__getitem__, keys))
-        counts = Counter(scores)
-        floor, taken = None, 0
-        for sc in sorted(counts, reverse=True):
-            floor, taken = sc, taken + counts[sc]
-            if taken >= RELATED_POOL:
-                break
-        best = sorted(((-sc, d) for sc, d in zip(scores, docs) if sc >= floor))[:RELATED_POOL] if docs else []
-        return [(d, -neg) for neg, d in best]
+        return _words_bm25(ctx, order)
     pool = _count_postings(ctx, "text", indexed, RELATED_POSTINGS_BUDGET, RELATED_SCAN,
                            terms=RELATED_TERMS, slack=RELATED_TERMS)
     out = []
@@ -1043,6 +1077,39 @@ def _related_pool(ctx: _Ctx, quote: str, qwords: list[str], words_query: bool) -
             out.append((d, _bm25(ctx, d, tfs, wanted)))
     out.sort(key=lambda x: -x[1])
     return out[:RELATED_POOL]
+
+
+def _words_bm25(ctx: _Ctx, order: list[str]) -> list[tuple[int, float]]:
+    """The RELATED_POOL best sentences holding every stem of `order` (rarest first) by BM25, best
+    first, ties by docnum; computed over whole posting lists at once, as _bm25 would one by one."""
+    n = ctx.reader.doc_count() or 1
+    avgdl = (ctx.reader.field_length("text") / n) or 1.0
+    lists = [ctx.weighted_arrays("text", s) for s in order]
+    docs = np.frombuffer(lists[0][0], dtype=np.int32)
+    tfs = [np.frombuffer(lists[0][1], dtype=np.float32)]
+    for ids, weights in lists[1:]:  # posting lists are in docnum order, each docnum once
+        docs, here, there = np.intersect1d(docs, np.frombuffer(ids, dtype=np.int32),
+                                           assume_unique=True, return_indices=True)
+        tfs = [tf[here] for tf in tfs] + [np.frombuffer(weights, dtype=np.float32)[there]]
+    if ctx.filtered and len(docs):
+        keep = np.fromiter((ctx.accepts(d) for d in docs.tolist()), dtype=bool, count=len(docs))
+        docs, tfs = docs[keep], [tf[keep] for tf in tfs]
+    if not len(docs):
+        return []
+    dl = ctx.table.np_length[docs].astype(np.float64)
+    dl[dl == 0] = 1.0
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
+    scores = np.zeros(len(docs))
+    for s, tf in zip(order, tfs):  # the same operations in the same order as _bm25, so equal floats
+        idf = math.log(n / (ctx.df("text", s) + 1)) + 1
+        tf = tf.astype(np.float64)
+        scores += idf * tf * (BM25_K1 + 1) / (tf + norm)
+    if len(docs) > RELATED_POOL:  # only those reaching the RELATED_POOL-th best score are sorted
+        floor = np.partition(scores, len(scores) - RELATED_POOL)[len(scores) - RELATED_POOL]
+        kept = scores >= floor
+        docs, scores = docs[kept], scores[kept]
+    best = np.lexsort((docs, -scores))[:RELATED_POOL]
+    return list(zip(docs[best].tolist(), scores[best].tolist()))
 
 
 def _rank(ctx: _Ctx, quote: str, *, all_grades: bool = True) -> tuple[_Ranked, int, bool]:
@@ -1194,16 +1261,23 @@ def _titles(session: Session, slugs: set[str], table: _Table | None = None) -> d
 def _facets(ctx: _Ctx, docnums: list[int], out: Outcome) -> None:
     """Counts per kind and per document (the 20 largest) over the whole result set; titles come later."""
     t = ctx.table
-    # Counted by code, then named: a Counter keeps first-seen order, which breaks ties below.
-    kinds: Counter = Counter()
-    for code, n in Counter(map(t.kind.__getitem__, docnums)).items():
-        kinds[t.kinds[code]] += n
-    docs: Counter = Counter()
-    for code, n in Counter(map(t.doc.__getitem__, docnums)).items():
-        docs[t.docs[code]] += n
+    hits = np.asarray(docnums, dtype=np.int64)
+    # Counted by code, then named in first-seen order, which breaks ties below (as a Counter would).
+    kinds = Counter({t.kinds[code]: n for code, n in _counts(t.np_kind[hits])})
+    docs = Counter({t.docs[code]: n for code, n in _counts(t.np_doc[hits], top=20)})
     out.kinds = {k: kinds.get(k, 0) for k in ("official", "commentary")} | {
         k: v for k, v in kinds.items() if k not in ("official", "commentary") and k}
     out.documents = [{"slug": s, "title": s, "count": n} for s, n in docs.most_common(20)]
+
+
+def _counts(codes: np.ndarray, top: int | None = None) -> list[tuple[int, int]]:
+    """(code, how many times) for each code present, in order of first appearance; with `top`,
+    only the `top` most frequent (ties: first seen first), as Counter.most_common gives them."""
+    if not len(codes):
+        return []
+    present, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable") if top is None else np.lexsort((first, -counts))[:top]
+    return list(zip(present[order].tolist(), counts[order].tolist()))
 
 
 def _with_titles(session: Session, out: Outcome, page_slugs: set[str], table: _Table | None = None) -> dict[str, str]:
