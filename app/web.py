@@ -111,7 +111,7 @@ def get_page_session(request: Request):
         yield session
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
