@@ -93,14 +93,10 @@ def plan(session: Session, changed: list[Document], retired: list[Document], all
     return Plan(officials, pairs, list(touched.values()))
 
 
-def commentary_themes(session: Session, taxonomy, work: Plan, progress: Progress) -> None:
-    """Themes of the touched commentaries: they depend on their own headings only, so they are
-    final before anything else is enriched (and their index records can be written meanwhile)."""
-    docs = work.commentaries() if taxonomy is not None else []
-    with progress.stage("themes: commentary", total=len(docs)) as tick:
-        for doc in docs:
-            _theme(session, taxonomy, doc)
-            tick(1)
+def theme_commentary(session: Session, taxonomy, doc: Document) -> None:
+    """Theme a touched commentary: its themes depend on its own headings only, so they are final
+    before anything else is enriched (and its index records can be written meanwhile)."""
+    _theme(session, taxonomy, doc)
 
 
 def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> Iterator[Document]:

@@ -197,7 +197,6 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
         return summary  # nothing to do: no new version, readers keep the current one
 
     work = enrich.plan(session, changed, retired, themes_changed or reprocess_all)
-    enrich.commentary_themes(session, taxonomy, work, progress)
     with progress.stage("index"):
         folder, fresh = index.start_version(settings.index_root, previous or None, new_version)
         if fresh:
@@ -226,7 +225,7 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
     """Finish enriching and write the index, the two overlapped on two cores.
 
     A document's index records are final once its themes are: commentary (themed from its own
-    headings, done already) and documents the ingest does not touch at once, each official text
+    headings, first of all, a batch at a time) and documents the ingest does not touch at once, each official text
     as soon as enrichment reaches it. While this process enriches, the index child takes final
     documents, up to CHILD_SHARE of all sentences (a fixed share, not one balanced by timing,
     so the same sources give the same document numbers in every run); this process indexes the
@@ -237,8 +236,17 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
     first = [d for d in docs if d.slug not in waiting]
     budget = int(sum(d.sentence_count for d in docs) * CHILD_SHARE) if build.parallel else 0
     sent = sum(d.sentence_count for d in first)
-    with progress.stage("index: sent ahead", total=sent) as tick:
-        build.ahead(_index_fields(session, first), progress=tick)
+    to_theme = {d.slug: d for d in work.commentaries()} if taxonomy is not None else {}
+    with progress.stage("themes: commentary, index sent ahead", total=len(first)) as tick:
+        for start in range(0, len(first), 50):  # the child starts on the first themed batch
+            batch = first[start:start + 50]
+            for doc in batch:
+                if to_theme.pop(doc.slug, None) is not None:
+                    enrich.theme_commentary(session, taxonomy, doc)
+            build.ahead(_index_fields(session, batch))
+            tick(len(batch))
+        for doc in to_theme.values():  # none expected: every touched commentary is active, so in `first`
+            enrich.theme_commentary(session, taxonomy, doc)
     later: list[Document] = []
     ready: list[Document] = []
     for doc in enrich.the_rest(session, taxonomy, work, progress):
