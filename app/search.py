@@ -73,7 +73,7 @@ EXACT_DIRECT = 64  # a quote's rarest word in at most this many sentences: check
 INTERSECT_BUDGET = 50_000  # postings read to narrow exact candidates by the next rarest words
 VERIFY_MAX = 2_000  # exact candidates checked against their text at most (boilerplate of common words)
 BM25_K1, BM25_B = 1.2, 0.75
-POSTINGS_CACHE = 10_000_000  # posting list entries kept in memory across requests (~40 MB)
+POSTINGS_CACHE = 6_000_000  # posting list entries kept in memory across requests (~24 MB)
 ALL_TITLES_MAX = 50_000  # up to this many documents, an index version's titles are read in one query
 MAX_OFFSET = 10_000  # paging stops here
 MAX_HITS = MAX_OFFSET + 100  # exact hits ranked and listed at most (more are counted, not listed)
@@ -480,15 +480,14 @@ class _Blob:
     each costs a seek, a read and several Python calls, here one slice.
     """
 
-    def __init__(self, data: bytes, starts: array, ends: array):
-        self.data, self.starts, self.ends = data, starts, ends
+    def __init__(self, data: bytes, bounds: array):
+        self.data, self.bounds = data, bounds  # sentence d is data[bounds[d]:bounds[d + 1]]
 
     @classmethod
     def read(cls, reader, name: str) -> _Blob | None:
         """The column `name` of every segment (None when a segment lacks it or is unusual)."""
         parts: list[bytes] = []
-        starts, ends = array("q"), array("q")
-        base = 0
+        bounds = array("I", [0])
         for leaf, _ in reader.leaf_readers():
             try:
                 raw = leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
@@ -497,14 +496,15 @@ class _Blob:
             if type(raw) is not wcolumns.VarBytesColumn.Reader:
                 return None
             data, offsets, lengths = _var_bytes(raw, leaf.doc_count_all())
-            starts.extend(base + o for o in offsets)
-            ends.extend(base + o + k for o, k in zip(offsets, lengths))
+            base = bounds[-1]
+            if any(o != p for o, p in zip(offsets, accumulate(lengths, initial=0))) or base + len(data) >= 2**32:
+                return None  # values not stored back to back, or too large for the offsets
+            bounds.extend(base + end for end in accumulate(lengths))
             parts.append(data)
-            base += len(data)
-        return cls(b"".join(parts), starts, ends)
+        return cls(b"".join(parts), bounds)
 
     def text(self, docnum: int) -> str:
-        return self.data[self.starts[docnum]:self.ends[docnum]].decode("utf-8")
+        return self.data[self.bounds[docnum]:self.bounds[docnum + 1]].decode("utf-8")
 
 
 def _field_values(reader, name: str) -> list:

@@ -131,3 +131,27 @@ def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_pa
     assert in_memory[0] == 0 and on_disk[0] >= 3  # the second one really spilled, several times
     assert on_disk[1] == in_memory[1] and len(in_memory[1]) > 40_000
     assert on_disk[2] == in_memory[2]
+
+
+def test_a_versions_normalised_text_held_in_memory_is_each_sentences_column_value(tmp_path):
+    """search._Blob joins every segment's `norm` column; each sentence's slice is its value."""
+    from app.index import SCHEMA_VERSION, completed
+
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    for batch in range(3):  # three segments, one of them with an empty text
+        w = ix.writer()
+        for i in range(40):
+            n = batch * 40 + i
+            text = "" if n == 45 else f"Sentence {n}: Xi’s “plan” — {'word ' * (n % 5)}ends."
+            w.add_document(**completed(dict(id=f"p{n}", doc=f"d{n // 10}", kind="official", unit="sentence",
+                                            date="2025", publisher="", themes="", position=n % 10, text=text,
+                                            schema_version=SCHEMA_VERSION)))
+        w.commit(merge=False)
+    with ix.searcher() as s:
+        reader = s.reader()
+        assert len(reader.leaf_readers()) == 3
+        blob = search._Blob.read(reader, "norm")
+        column = reader.column_reader("norm", translate=False)
+        assert [blob.text(d) for d in range(reader.doc_count_all())] == \
+            [column[d].decode("utf-8") for d in range(reader.doc_count_all())]
+        assert blob.text(45) == "" and blob.text(46).startswith("sentence 46 xis plan")
