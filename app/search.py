@@ -1261,10 +1261,14 @@ def _titles(session: Session, slugs: set[str], table: _Table | None = None) -> d
 def _facets(ctx: _Ctx, docnums: list[int], out: Outcome) -> None:
     """Counts per kind and per document (the 20 largest) over the whole result set; titles come later."""
     t = ctx.table
-    hits = np.asarray(docnums, dtype=np.int64)
     # Counted by code, then named in first-seen order, which breaks ties below (as a Counter would).
-    kinds = Counter({t.kinds[code]: n for code, n in _counts(t.np_kind[hits])})
-    docs = Counter({t.docs[code]: n for code, n in _counts(t.np_doc[hits], top=20)})
+    if len(docnums) < NUMPY_MIN:
+        kinds = Counter({t.kinds[code]: n for code, n in Counter(map(t.kind.__getitem__, docnums)).items()})
+        docs = Counter({t.docs[code]: n for code, n in Counter(map(t.doc.__getitem__, docnums)).items()})
+    else:
+        hits = np.asarray(docnums, dtype=np.int64)
+        kinds = Counter({t.kinds[code]: n for code, n in _counts(t.np_kind[hits])})
+        docs = Counter({t.docs[code]: n for code, n in _counts(t.np_doc[hits], top=20)})
     out.kinds = {k: kinds.get(k, 0) for k in ("official", "commentary")} | {
         k: v for k, v in kinds.items() if k not in ("official", "commentary") and k}
     out.documents = [{"slug": s, "title": s, "count": n} for s, n in docs.most_common(20)]
