@@ -31,7 +31,7 @@ KNOWN_SOURCES = "sources.json"  # in the data folder: see _known_sources
 # 10,000 documents this process enriches for 100 s while the child indexes, and a writer's
 # cost per sentence grows with its size (0.5 ms at 20,000 sentences, 0.75 at 100,000, about
 # 0.95 at 200,000 with this ingest's queue): about two thirds lets both finish together.
-CHILD_SHARE = 0.65
+CHILD_SHARE = 0.6
 
 
 class IngestError(Exception):
