@@ -220,7 +220,8 @@ def test_paging(client):
 
 @pytest.mark.parametrize("params", [
     {"offset": 10_001}, {"limit": 101}, {"limit": 0}, {"offset": -1}, {"mode": "regex"}, {"kind": "blog"},
-    {"date_from": "April"}, {"doc": "x" * 81},
+    {"date_from": "April"}, {"date_from": "2025-13"}, {"date_to": "2025-04-32"}, {"date_to": "2025-00"},
+    {"doc": "x" * 81},
 ])
 def test_out_of_range_parameters_are_4xx(client, params):
     r = client.get("/api/search", params={"q": "AI", **params})
@@ -315,8 +316,9 @@ def test_search_page_filters_from_a_form(client):
     assert r.status_code == 200 and "grade-exact" in r.text
     r = client.get("/search?q=Global+South&kind=commentary")
     assert r.status_code == 200 and "Commentary" in r.text
-    r = client.get("/search?q=Global+South&date_from=yesterday")
-    assert r.status_code == 422 and "date from" in r.text
+    for bad in ("yesterday", "2025-13", "2025-02-40"):
+        r = client.get(f"/search?q=Global+South&date_from={bad}")
+        assert r.status_code == 422 and "date from" in r.text
     r = client.get("/search?q=Global+South&offset=99999999")
     assert r.status_code == 422
 

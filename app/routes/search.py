@@ -24,7 +24,7 @@ MAX_QUERY_CHARS = _DEFAULTS["max_query_chars"].default
 MAX_VERIFY_CHARS = _DEFAULTS["max_verify_chars"].default
 MAX_PAGE_SIZE = _DEFAULTS["max_page_size"].default
 PAGE = 20
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"  # a real month and day number
 _DATE_RE = re.compile(DATE_PATTERN)
 _SLUG_MAX = 80
 
