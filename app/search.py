@@ -503,8 +503,8 @@ class _Blob:
             parts.append(data)
         return cls(b"".join(parts), bounds)
 
-    def text(self, docnum: int) -> str:
-        return self.data[self.bounds[docnum]:self.bounds[docnum + 1]].decode("utf-8")
+    def __getitem__(self, docnum: int) -> bytes:  # as Whoosh's column reader gives it
+        return self.data[self.bounds[docnum]:self.bounds[docnum + 1]]
 
 
 def _field_values(reader, name: str) -> list:
@@ -656,7 +656,7 @@ class _Ctx:
         self.table = _table(searcher, self._key)
         self._theme_docs: set[int] | None = None
         self._postings: dict[tuple[str, str], list[int]] = {}
-        self._norms = self.table.norm or _column(searcher, "norm")
+        self._norms = self.table.norm if self.table.norm is not None else _column(searcher, "norm")
         self._stems = _column(searcher, "stems")
 
     def stored(self, docnum: int) -> dict:
@@ -667,9 +667,7 @@ class _Ctx:
     def norm(self, docnum: int) -> str:
         text = self._norm.get(docnum)
         if text is None:
-            if type(self._norms) is _Blob:
-                text = self._norms.text(docnum)
-            elif self._norms is not None:
+            if self._norms is not None:
                 text = self._norms[docnum].decode("utf-8")
             else:  # an index written before the column existed
                 text = normalize(self.stored(docnum).get("text", ""))
