@@ -93,12 +93,6 @@ def plan(session: Session, changed: list[Document], retired: list[Document], all
     return Plan(officials, pairs, list(touched.values()))
 
 
-def theme_commentary(session: Session, taxonomy, doc: Document) -> None:
-    """Theme a touched commentary: its themes depend on its own headings only, so they are final
-    before anything else is enriched (and its index records can be written meanwhile)."""
-    _theme(session, taxonomy, doc)
-
-
 def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> Iterator[Document]:
     """Cross-references and the themes of the other touched documents, one at a time, yielding
     each as soon as its derived data is final; then directives, which nothing else reads.
@@ -123,7 +117,7 @@ def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> Iter
                 _align(session, c, official)
                 tick(1)
             if taxonomy is not None:
-                _theme(session, taxonomy, doc)
+                theme(session, taxonomy, doc)
             tick(1)
             yield doc
         for pairs in by_official.values():  # officials outside `others` (not expected: plan adds them)
@@ -163,8 +157,11 @@ def _align(session: Session, commentary: Document, official: Document | None) ->
     session.flush()
 
 
-def _theme(session: Session, taxonomy, doc: Document) -> None:
-    """Give every passage of `doc` its themes: headings for commentary, links and vocabulary for official."""
+def theme(session: Session, taxonomy, doc: Document) -> None:
+    """Give every passage of `doc` its themes: headings for commentary, links and vocabulary for official.
+
+    A commentary's depend on its own headings only, so they are final before anything else is
+    enriched; an official text's borrow from the commentary aligned with it."""
     passages = _active(session, doc)
     ids = [p.id for p in passages]
     for i in range(0, len(ids), 500):

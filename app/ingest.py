@@ -243,8 +243,8 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
     """Finish enriching and write the index, the two overlapped on two cores.
 
     A document's index records are final once its themes are: commentary (themed from its own
-    headings, first of all, a batch at a time) and documents the ingest does not touch at once, each official text
-    as soon as enrichment reaches it. While this process enriches, the index child takes final
+    headings, first of all, a batch at a time) and documents the ingest does not touch at once,
+    each official text as soon as enrichment reaches it. While this process enriches, the index child takes final
     documents, up to CHILD_SHARE of all sentences (a fixed share, not one balanced by timing,
     so the same sources give the same document numbers in every run); this process indexes the
     rest when enrichment is over.
@@ -260,11 +260,11 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
             batch = first[start:start + 50]
             for doc in batch:
                 if to_theme.pop(doc.slug, None) is not None:
-                    enrich.theme_commentary(session, taxonomy, doc)
+                    enrich.theme(session, taxonomy, doc)
             build.ahead(_index_fields(session, batch))
             tick(len(batch))
         for doc in to_theme.values():  # none expected: every touched commentary is active, so in `first`
-            enrich.theme_commentary(session, taxonomy, doc)
+            enrich.theme(session, taxonomy, doc)
     later: list[Document] = []
     ready: list[Document] = []
     for doc in enrich.the_rest(session, taxonomy, work, progress):
