@@ -260,11 +260,11 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
             batch = first[start:start + 50]
             for doc in batch:
                 if to_theme.pop(doc.slug, None) is not None:
-                    enrich.theme(session, taxonomy, doc)
+                    enrich.theme(session, taxonomy, doc, work.passages)
             build.ahead(_index_fields(session, batch))
             tick(len(batch))
         for doc in to_theme.values():  # none expected: every touched commentary is active, so in `first`
-            enrich.theme(session, taxonomy, doc)
+            enrich.theme(session, taxonomy, doc, work.passages)
     later: list[Document] = []
     ready: list[Document] = []
     for doc in enrich.the_rest(session, taxonomy, work, progress):
