@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from app import search
 from app.db import make_engine, session_factory
@@ -111,9 +112,10 @@ def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_pa
     texts = [f"sentence {n} of the archive says " + " ".join(f"w{(n * k) % 97}" for k in range(1, 25))
              for n in range(1200)]
 
-    def build(folder: Path, limitmb: int):
+    def build(folder: Path, limitmb: int, whoosh_own: bool = False):
         ix = whoosh_index.create_in(str(folder), make_schema())
-        writer = index_module.segment_writer(ix, limitmb=limitmb)
+        writer = (SegmentWriter(ix, limitmb=limitmb, compound=False) if whoosh_own
+                  else index_module.segment_writer(ix, limitmb=limitmb))
         for n, text in enumerate(texts):
             writer.add_document(**index_module.completed(dict(
                 id=f"p{n}", doc=f"d{n // 40}", kind="official", unit="sentence", date="2025", publisher="",
@@ -131,6 +133,17 @@ def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_pa
     assert in_memory[0] == 0 and on_disk[0] >= 3  # the second one really spilled, several times
     assert on_disk[1] == in_memory[1] and len(in_memory[1]) > 40_000
     assert on_disk[2] == in_memory[2]
+    # Whoosh's own writer, its pool in memory and its lengths read per posting, writes the
+    # same files: postings, block headers (which carry field lengths) and term info alike.
+    (tmp_path / "whoosh").mkdir()
+    assert build(tmp_path / "whoosh", limitmb=64, whoosh_own=True)[1:] == in_memory[1:]
+
+    def segment_files(folder: Path) -> dict[str, bytes]:
+        """Each file of the one segment, named without the segment's random id."""
+        return {f.name.split(".", 1)[1]: f.read_bytes() for f in folder.iterdir() if f.name.startswith("MAIN_")
+                and f.suffix in (".pst", ".trm", ".col")}
+
+    assert segment_files(tmp_path / "whoosh") == segment_files(tmp_path / "disk") == segment_files(tmp_path / "memory")
 
 
 def test_a_versions_normalised_text_held_in_memory_is_each_sentences_column_value(tmp_path):
