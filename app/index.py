@@ -250,6 +250,11 @@ class Build:
             if progress:
                 progress(1)
 
+    def ahead_done(self) -> None:
+        """Nothing more goes `ahead`: the child writes its segment now, while this process works on."""
+        if self._child:
+            self._child.close()
+
     def rest(self, records: Iterable[dict], progress=None) -> None:
         """Index `records` in this process, after everything sent `ahead`."""
         for fields in records:

@@ -91,16 +91,22 @@ class SegmentChild:
         self._proc.start()
         child_end.close()
         self._batch: list[dict] = []
+        self.closed = False
 
     def add(self, fields: dict) -> None:
         """Queue one document for the child."""
+        if self.closed:
+            raise RuntimeError("the index child was told it had every document")
         self._batch.append(fields)
         if len(self._batch) >= _BATCH:
             self._inbox.put(self._batch)
             self._batch = []
 
     def close(self) -> None:
-        """No more documents: the child now writes its segment."""
+        """No more documents: the child now writes its segment (safe to call twice)."""
+        if self.closed:
+            return
+        self.closed = True
         self._inbox.put(self._batch)
         self._inbox.put(None)
         self._inbox.close()

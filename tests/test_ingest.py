@@ -273,7 +273,8 @@ def test_a_record_of_read_files_that_the_store_does_not_match_is_ignored(make_se
     assert run(second, [path.parent]).unchanged == 1
 
 
-def test_parallel_segmentation_and_index_build_give_the_same_archive(make_settings, monkeypatch):
+@pytest.mark.parametrize("share", [0.3, 0.5, 0.7])  # the child has its share after commentary, or among officials
+def test_parallel_segmentation_and_index_build_give_the_same_archive(make_settings, monkeypatch, share):
     from whoosh import index as whoosh_index
 
     import app.ingest as ingest_module
@@ -286,7 +287,7 @@ def test_parallel_segmentation_and_index_build_give_the_same_archive(make_settin
     monkeypatch.setattr(parallel, "SEGMENT_MIN_DOCS", 1)
     monkeypatch.setattr(parallel, "INDEX_MIN_PASSAGES", 1)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
-    monkeypatch.setattr(ingest_module, "CHILD_SHARE", 0.5)  # so both processes get documents here
+    monkeypatch.setattr(ingest_module, "CHILD_SHARE", share)  # so both processes get documents here
     shared = make_settings()
     run(shared, sources)
     assert snapshot(shared) == snapshot(serial)
