@@ -25,6 +25,12 @@ def test_id_shape_is_url_and_fragment_safe():
     assert ID_RE.match(pid)
 
 
+def test_ids_already_published_never_change():
+    """Permalinks carry these ids: the function may get faster, never different."""
+    assert passage_id("some-doc", "A sentence.") == "psil7sjj4pce"
+    assert assign_ids("d", ["x", "y", "x"]) == ["pius7x5oco6z", passage_id("d", "y"), "p7lihmi5jkb6"]
+
+
 def test_same_slug_and_text_give_the_same_id_whatever_the_white_space_or_unicode_form():
     text = "Zoé Müller said: “We act.”"
     decomposed = "Zoe\u0301 Mu\u0308ller said:  “We act.”"
