@@ -209,8 +209,10 @@ def _char_is_word(c: str) -> bool:
 _ASCII_WORD = re.compile(r"[A-Za-z0-9'`]+")  # what _char_is_word accepts among ASCII characters
 
 
-def word_spans(text: str) -> list[tuple[int, int]] | None:
-    """Character span in `text` of each word of normalize(text), or None if they do not line up."""
+def word_spans(text: str, norm: str | None = None) -> list[tuple[int, int]] | None:
+    """Character span in `text` of each word of normalize(text), or None if they do not line up.
+
+    `norm` is normalize(text) when the caller has it already (the index keeps it per sentence)."""
     spans: list[tuple[int, int]] = []
     words: list[str] = []
     if text.isascii():  # most text: one regex pass, and normalize() of a run is its lower case
@@ -219,11 +221,11 @@ def word_spans(text: str) -> list[tuple[int, int]] | None:
             if word:
                 spans.append(m.span())
                 words.append(word)
-        return spans if words == normalize(text).split() else None
-    return _word_spans_by_char(text)
+        return spans if words == (normalize(text) if norm is None else norm).split() else None
+    return _word_spans_by_char(text, norm)
 
 
-def _word_spans_by_char(text: str) -> list[tuple[int, int]] | None:
+def _word_spans_by_char(text: str, norm: str | None = None) -> list[tuple[int, int]] | None:
     """word_spans() for any text, one character at a time."""
     spans: list[tuple[int, int]] = []
     words: list[str] = []
@@ -237,7 +239,7 @@ def _word_spans_by_char(text: str) -> list[tuple[int, int]] | None:
                 spans.append((start, i))
                 words.append(w)
             start = None
-    return spans if words == normalize(text).split() else None
+    return spans if words == (normalize(text) if norm is None else norm).split() else None
 
 
 def _offsets(words: list[str]) -> list[int]:
@@ -1209,24 +1211,25 @@ def make_snippet(text: str, marks: list[tuple[int, int]], limit: int = SNIPPET_C
     return Markup("".join(parts))
 
 
-def _marks_window(text: str, window: tuple[int, int], qset: set[str] | None) -> list[tuple[int, int]]:
-    """Marks for words start..end of the text; only words of `qset` (or sharing their stem) when given."""
-    spans = word_spans(text)
+def _marks_window(text: str, norm: str, window: tuple[int, int], qset: set[str] | None) -> list[tuple[int, int]]:
+    """Marks for words start..end of the text (`norm` is its normalised form); only words of
+    `qset` (or sharing their stem) when given."""
+    spans = word_spans(text, norm)
     if spans is None:
         return []
     a, b = window
-    words = normalize(text).split()
+    words = norm.split()
     qstems = {_word_stem(w) for w in qset} - {None} if qset is not None else set()
     marked = [a <= i < b and (qset is None or words[i] in qset or _word_stem(words[i]) in qstems)
               for i in range(len(spans))]
     return _runs(spans, marked)
 
 
-def _marks_stems(searcher: Searcher, text: str, qstems: set[str]) -> list[tuple[int, int]]:
-    spans = word_spans(text)
+def _marks_stems(text: str, norm: str, qstems: set[str]) -> list[tuple[int, int]]:
+    spans = word_spans(text, norm)
     if spans is None:
         return []
-    words = normalize(text).split()
+    words = norm.split()
     marked = [(_word_stem(w) in qstems) or (w in qstems) for w in words]
     return _runs(spans, marked)
 
@@ -1294,22 +1297,23 @@ def _result(ctx: _Ctx, cand: _Cand, qn: str, qwords: list[str], qstems: set[str]
     f = ctx.stored(cand.docnum)
     docnums = cand.span or [cand.docnum]
     texts = [ctx.stored(d).get("text", "") for d in docnums]
+    norms = [ctx.norm(d) for d in docnums]  # normalize(text) of each, kept by the index
     text = " ".join(texts)
     marks: list[tuple[int, int]] = []
     if cand.grade in ("exact", "near") and cand.window:
         # the window is in words of the joined normalised text; map per sentence
         offset_chars, offset_words = 0, 0
-        for t in texts:
-            nw = len(normalize(t).split())
+        for t, n in zip(texts, norms):
+            nw = len(n.split())
             a, b = cand.window
             la, lb = max(a - offset_words, 0), min(b - offset_words, nw)
             if lb > la:
                 qset = None if cand.grade == "exact" else set(qwords)
-                marks += [(x + offset_chars, y + offset_chars) for x, y in _marks_window(t, (la, lb), qset)]
+                marks += [(x + offset_chars, y + offset_chars) for x, y in _marks_window(t, n, (la, lb), qset)]
             offset_chars += len(t) + 1
             offset_words += nw
     else:
-        marks = _marks_stems(ctx.s, text, qstems)
+        marks = _marks_stems(text, norms[0] if len(norms) == 1 else normalize(text), qstems)
     doc = f.get("doc", "")
     return Result(
         id=f["id"], document=doc, title=titles.get(doc), kind=f.get("kind", ""), unit=f.get("unit", ""),
