@@ -27,7 +27,7 @@ def _print_errors(errors) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Sync the archive to the given sources."""
-    from app.ingest import IngestError, run
+    from app.ingest.pipeline import IngestError, run
     from app.progress import Progress
 
     settings = _settings(args)
@@ -54,7 +54,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate sources and report every problem; touches nothing."""
-    from app.ingest import check
+    from app.ingest.pipeline import check
 
     settings = _settings(args)
     result = check(args.paths or [Path("seeds")], settings)
@@ -69,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the archive with uvicorn."""
     _settings(args)
-    run_uvicorn("app.main:create_app", host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
+    run_uvicorn("app.web.app:create_app", host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     return 0
 
 

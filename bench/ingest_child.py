@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     imported = time.perf_counter()
     from app.config import Settings
-    from app.ingest import run
+    from app.ingest.pipeline import run
     from app.progress import Progress
 
     settings = Settings()

@@ -3,10 +3,10 @@
     python -m bench.inproc measure --data-dir D --fts F --workload W.json [--repeat N]
     python -m bench.inproc profile --data-dir D --workload W.json --paths P.txt --seconds S --out DIR
 
-measure: quote search through app.search (the function the /api/search route calls), per
+measure: quote search through app.search.engine (the function the /api/search route calls), per
 query kind; the raw Whoosh phrase query underneath it and the SQLite FTS5 phrase query as
 floors; the cost of reopening a Whoosh searcher.
-profile: pyinstrument over app.search for exact quotes, and over the hottest page (paths
+profile: pyinstrument over app.search.engine for exact quotes, and over the hottest page (paths
 given) driven through the ASGI app in-process (see bench/profiling.py).
 """
 
@@ -40,10 +40,10 @@ class QuoteSearch:
     def __init__(self, settings):
         import importlib
 
-        from app.db import make_engine, session_factory
-        from app.index import Searchers
+        from app.store.db import make_engine, session_factory
+        from app.index.build import Searchers
 
-        self.module = importlib.import_module("app.search")
+        self.module = importlib.import_module("app.search.engine")
         self.settings = settings
         self.engine = make_engine(settings)
         self.sessions = session_factory(self.engine)
@@ -52,7 +52,7 @@ class QuoteSearch:
         self.params = inspect.signature(self.fn).parameters
 
     def __call__(self, q: str, mode: str = "quote"):
-        from app.queries import current_version
+        from app.store.reads import current_version
 
         with self.sessions() as session:
             available = {
@@ -103,8 +103,8 @@ def measure(args) -> dict:
     from whoosh import index as whoosh_index
     from whoosh.query import Phrase
 
-    from app.index import version_dir
-    from app.normalize import words
+    from app.index.build import version_dir
+    from app.text.normalize import words
     from bench import fts
 
     settings = _settings(args.data_dir)
@@ -143,12 +143,12 @@ def measure(args) -> dict:
     try:
         search = QuoteSearch(settings)
     except ModuleNotFoundError as exc:
-        out["search"] = {"error": f"app.search is not there yet ({exc})"}
+        out["search"] = {"error": f"app.search.engine is not there yet ({exc})"}
         return out
     except Exception as exc:  # noqa: BLE001 - report, don't die: the rest of the run is still useful
         out["search"] = {"error": f"{type(exc).__name__}: {exc}"}
         return out
-    out["search_function"] = f"app.search.{search.fn.__name__}{inspect.signature(search.fn)}"
+    out["search_function"] = f"app.search.engine.{search.fn.__name__}{inspect.signature(search.fn)}"
     per_kind = {}
     for kind, qs in queries.items():
         try:
@@ -164,8 +164,8 @@ def measure(args) -> dict:
 
 
 def _current_version(settings) -> int:
-    from app.db import make_engine, session_factory
-    from app.queries import current_version
+    from app.store.db import make_engine, session_factory
+    from app.store.reads import current_version
 
     engine = make_engine(settings)
     try:
@@ -192,7 +192,7 @@ def profile(args) -> dict:
     except Exception as exc:  # noqa: BLE001
         result["search_exact"] = {"error": f"{type(exc).__name__}: {exc}"}
     if args.page:
-        from app.main import create_app
+        from app.web.app import create_app
 
         app = create_app(settings)
         result["pages"] = {}

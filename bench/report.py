@@ -66,7 +66,7 @@ def evaluate(results: dict) -> dict:
         out.append(_t("Exact quote p50 vs FTS5 phrase p50", "≤ 3×", ratio, ratio <= 3,
                       f"{ratio:.1f}× ({exact['p50_ms']:.2f} vs {fts5['p50_ms']:.3f} ms)"))
     else:
-        why = _get(r, "inproc", "search", "error") or "app.search not measured"
+        why = _get(r, "inproc", "search", "error") or "app.search.engine not measured"
         for name, tgt in (("Exact quote, server side p50", "≤ 10 ms"), ("Exact quote, server side p95", "≤ 40 ms"),
                           ("Exact quote p50 vs FTS5 phrase p50", "≤ 3×")):
             out.append(_t(name, tgt, None, None, f"n/a: {why}"))
@@ -248,7 +248,7 @@ def markdown(results: dict) -> str:
     lines += ["#### Quote search in-process (ms: p50 / p95 / p99)", ""]
     lines += _table(head)
     for k in KINDS:
-        lines.append(_row(f"**{k}** (`app.search.search`)", [_lat(_get(r, "inproc", "search", k)) for r in R]))
+        lines.append(_row(f"**{k}** (`app.search.engine.search`)", [_lat(_get(r, "inproc", "search", k)) for r in R]))
     lines.append(_row("Whoosh Phrase on `plain`, scored top 20 (reference)", [_lat(_get(r, "inproc", "whoosh_phrase")) for r in R]))
     lines.append(_row("SQLite FTS5 phrase query (baseline)", [_lat(_get(r, "inproc", "fts5_phrase")) for r in R]))
     lines.append(_row("exact p50 ÷ FTS5 p50", [

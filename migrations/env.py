@@ -3,8 +3,8 @@
 from alembic import context
 
 from app.config import Settings
-from app.db import make_engine
-from app.models import Base
+from app.store.db import make_engine
+from app.store.models import Base
 
 config = context.config
 settings = config.attributes.get("settings") or Settings()

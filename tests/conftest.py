@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import PROJECT_ROOT, Settings
-from app.ingest import run
-from app.main import create_app
+from app.ingest.pipeline import run
+from app.web.app import create_app
 
 SEEDS = PROJECT_ROOT / "seeds"
 SEED_FILE = SEEDS / "000_eb440050df25cd3d.txt"

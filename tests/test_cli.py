@@ -9,7 +9,7 @@ from app.cli import listening_socket
 
 def test_multi_worker_socket_disables_nagle_for_accepted_connections():
     """Connections accepted by worker processes must not wait on Nagle's algorithm."""
-    config = uvicorn.Config("app.main:create_app", factory=True, host="127.0.0.1", port=0, workers=2)
+    config = uvicorn.Config("app.web.app:create_app", factory=True, host="127.0.0.1", port=0, workers=2)
     listener = listening_socket(config)
     try:
         listener.listen()  # asyncio does this in each worker
@@ -29,7 +29,7 @@ def _handler_threads(settings) -> int:
     import anyio.to_thread
     from fastapi.testclient import TestClient
 
-    from app.main import create_app
+    from app.web.app import create_app
 
     with TestClient(create_app(settings)) as client:
         return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.ingest import PAUSE_ENV, IngestError, run
-from app.index import version_dir
+from app.ingest.pipeline import PAUSE_ENV, IngestError, run
+from app.index.build import version_dir
 from tests.conftest import OFFICIAL, SEEDS
 from tests.test_ingest import snapshot
 

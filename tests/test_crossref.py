@@ -1,4 +1,4 @@
-"""Claim labels, links and word diffs of app.crossref, measured on hand-labelled pairs.
+"""Claim labels, links and word diffs of app.enrich.links, measured on hand-labelled pairs.
 
 Gold sets live in tests/data/crossref/ (format in seed_gold.toml):
 * seed_gold.toml: the seed pair (Politburo study session commentary and Xinhua readout);
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from app.crossref import Alignment, Link, Unit, align, word_diff
-from app.ids import assign_ids
-from app.segment import segment
+from app.enrich.links import Alignment, Link, Unit, align, word_diff
+from app.store.ids import assign_ids
+from app.text.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "crossref"
@@ -177,7 +177,7 @@ def test_output_is_well_formed():
 
 def test_speed():
     """Best of five batches, text analysis cache cleared each run (new documents)."""
-    from app import crossref
+    from app.enrich import links as crossref
 
     com, off, _ = seed_pair()
     batches = []

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from app.config import PROJECT_ROOT
-from app.db import alembic_config, head_revisions, make_engine, upgrade
+from app.store.db import alembic_config, head_revisions, make_engine, upgrade
 
 
 def _versions(engine) -> set[str]:
@@ -95,7 +95,7 @@ def test_an_ingest_process_at_head_never_imports_alembic(make_settings):
     code = (
         "import sys\n"
         "from app.config import Settings\n"
-        "from app.db import upgrade\n"
+        "from app.store.db import upgrade\n"
         "upgrade(Settings())\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))\n"
     )

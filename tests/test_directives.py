@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.directives import Directive, detect
-from app.segment import segment
+from app.enrich.directive_rules import Directive, detect
+from app.text.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_eb440050df25cd3d.txt"

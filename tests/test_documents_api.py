@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.ingest import run
-from app.main import create_app
+from app.ingest.pipeline import run
+from app.web.app import create_app
 from tests.conftest import COMMENTARY, OFFICIAL, SEED_FILE, SEEDS, passage_containing
 from tests.test_segment import HEADLINE, OFFICIAL_STARTS
 

@@ -7,7 +7,7 @@ import shutil
 from fastapi.testclient import TestClient
 
 from app.config import PROJECT_ROOT
-from app.main import create_app
+from app.web.app import create_app
 from tests.conftest import OFFICIAL, SEEDS
 
 UK_STATEMENT = PROJECT_ROOT / "tests" / "data" / "themes" / "uk_ai_skills_safety_statement.txt"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.ids import ID_LENGTH, assign_ids, passage_id
-from app.main import create_app
+from app.store.ids import ID_LENGTH, assign_ids, passage_id
+from app.web.app import create_app
 from tests.conftest import COMMENTARY, OFFICIAL, SEED_FILE, SEEDS
 
 DOCS = Path(__file__).resolve().parent / "data" / "docs"

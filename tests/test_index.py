@@ -9,11 +9,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from app import search
-from app.db import make_engine, session_factory
-from app.index import Searchers, make_schema
-from app.ingest import run
-from app.queries import current_version
+from app.search import engine as search
+from app.store.db import make_engine, session_factory
+from app.index.build import Searchers, make_schema
+from app.ingest.pipeline import run
+from app.store.reads import current_version
 from tests.conftest import SEEDS
 
 EXTRA = Path(__file__).resolve().parent / "data" / "docs" / "extra-official.txt"
@@ -107,7 +107,7 @@ def test_postings_read_in_bulk_match_whoosh_across_segments_and_deletions(tmp_pa
 
 def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_path, monkeypatch):
     """_RunPool writes its runs in marshal chunks and merges the rest from memory: same postings."""
-    import app.index as index_module
+    import app.index.build as index_module
 
     texts = [f"sentence {n} of the archive says " + " ".join(f"w{(n * k) % 97}" for k in range(1, 25))
              for n in range(1200)]
@@ -148,7 +148,7 @@ def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_pa
 
 def test_a_versions_normalised_text_held_in_memory_is_each_sentences_column_value(tmp_path):
     """search._Blob joins every segment's `norm` column; each sentence's slice is its value."""
-    from app.index import SCHEMA_VERSION, completed
+    from app.index.build import SCHEMA_VERSION, completed
 
     ix = whoosh_index.create_in(str(tmp_path), make_schema())
     for batch in range(3):  # three segments, one of them with an empty text

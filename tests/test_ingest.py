@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.ingest import IngestError, run
-from app.main import create_app
+from app.ingest.pipeline import IngestError, run
+from app.web.app import create_app
 from tests.conftest import COMMENTARY, OFFICIAL, SEEDS, _fresh_database_url
 from tests.test_sources import BAD, CLEAN, FAILURES, OK_VARIANTS, find_error
 
@@ -277,9 +277,9 @@ def test_a_record_of_read_files_that_the_store_does_not_match_is_ignored(make_se
 def test_parallel_segmentation_and_index_build_give_the_same_archive(make_settings, monkeypatch, share):
     from whoosh import index as whoosh_index
 
-    import app.ingest as ingest_module
-    from app import parallel
-    from app.index import version_dir
+    import app.ingest.pipeline as ingest_module
+    from app.ingest import parallel
+    from app.index.build import version_dir
 
     sources = [SEEDS, DOCS]
     serial = make_settings()

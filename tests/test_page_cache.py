@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-import app.cite
-import app.pagecache
-from app.ingest import run
-from app.main import create_app
+import app.web.cite
+import app.web.pagecache
+from app.ingest.pipeline import run
+from app.web.app import create_app
 from tests.conftest import OFFICIAL, SEED_FILE, SEEDS
 
 DIRECTIVE = "pztcufnb7mdp"  # the first directive of the official seed
@@ -124,8 +124,8 @@ def test_a_citation_served_on_another_day_carries_that_days_access_date(seed_set
             return cls.current
 
     clock = SimpleNamespace(date=Day)
-    monkeypatch.setattr(app.cite, "dt", clock)
-    monkeypatch.setattr(app.pagecache, "dt", clock)
+    monkeypatch.setattr(app.web.cite, "dt", clock)
+    monkeypatch.setattr(app.web.pagecache, "dt", clock)
     with _client(seed_settings) as c:
         assert "accessed 28 February 2031" in c.get(f"/d/{DIRECTIVE}").text
         assert "accessed 28 February 2031" in c.get(f"/d/{DIRECTIVE}").text
@@ -149,8 +149,8 @@ def test_a_search_asked_again_is_answered_from_memory_until_the_next_ingest(make
     settings = make_settings()
     run(settings, [folder])
     calls = []
-    real = app.search.search
-    monkeypatch.setattr(app.search, "search", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    real = app.search.engine.search
+    monkeypatch.setattr(app.search.engine, "search", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
     with _client(settings) as c:
         api, page = {"q": DIRECTIVE_TO}, {"q": DIRECTIVE_TO}
         before = [c.get("/api/search", params=api).json(), c.get("/search", params=page).text]

@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from app.config import Settings
-from app.main import create_app
+from app.web.app import create_app
 from tests.conftest import COMMENTARY, OFFICIAL
 
 MAX_EXAMPLES = 25

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from app import search, urls
+from app.search import engine as search
+
+from app.web import urls
 from tests.conftest import COMMENTARY, OFFICIAL, passage_containing
 
 GRADE_ORDER = {"exact": 0, "near": 1, "related": 2}
@@ -366,9 +368,9 @@ def test_word_spans_of_ascii_text_match_the_character_walk(text):
 @pytest.fixture(scope="module")
 def seed_ctx(seed_settings):
     """A search context over the seeded archive's index."""
-    from app.db import make_engine, session_factory
-    from app.index import Searchers
-    from app.queries import current_version
+    from app.store.db import make_engine, session_factory
+    from app.index.build import Searchers
+    from app.store.reads import current_version
 
     with session_factory(make_engine(seed_settings))() as session:
         version = current_version(session)

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from starlette.routing import Mount, Route
 
-from app.main import create_app
+from app.web.app import create_app
 from tests.conftest import COMMENTARY, OFFICIAL
 
 PAYLOADS = [
@@ -314,7 +314,7 @@ def test_source_url_that_is_not_http_is_never_a_link(ingest, tmp_path, make_sett
         "---\ntitle: A document with a bad source URL\nkind: official\nslug: bad-url\n"
         "source_url: \"javascript:alert(document.domain)\"\n---\nThe ministry shall test this.\n",
         encoding="utf-8")
-    from app.ingest import IngestError
+    from app.ingest.pipeline import IngestError
     try:
         settings = ingest(src)
     except IngestError as exc:  # refused at ingest, naming the key: fine

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.segment import is_heading, segment, split_sentences
-from app.sources import collect
+from app.text.segment import is_heading, segment, split_sentences
+from app.ingest.sources import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

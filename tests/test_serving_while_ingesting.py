@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import app.ingest as ingest_module
-from app.ingest import run
-from app.main import create_app
-from app.queries import current_version, list_documents
+import app.ingest.pipeline as ingest_module
+from app.ingest.pipeline import run
+from app.web.app import create_app
+from app.store.reads import current_version, list_documents
 from tests.conftest import COMMENTARY, OFFICIAL, SEEDS
 
 EXTRA = Path(__file__).resolve().parent / "data" / "docs" / "extra-official.txt"
@@ -147,7 +147,7 @@ def test_building_the_next_index_version_never_touches_the_one_being_served(make
 
 
 def test_a_request_reads_one_snapshot_even_when_an_ingest_commits_meanwhile(make_settings):
-    """Each request reads in one transaction (app.web.get_session): everything it reads is from
+    """Each request reads in one transaction (app.web.deps.get_session): everything it reads is from
     the version it started on, even if an ingest commits between two of its queries."""
     settings = make_settings()
     run(settings, [SEEDS])

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from app.ids import assign_ids
-from app.segment import segment
-from app.sources import (
+from app.store.ids import assign_ids
+from app.text.segment import segment
+from app.ingest.sources import (
     DEFAULT_MAX_BYTES, READ_RULES, SourceError, collect, decode, expand, load_known, remember, save_known,
     split_front_matter,
 )
@@ -248,7 +248,7 @@ def test_missing_source_path(tmp_path):
 
 
 def test_a_known_file_is_trusted_while_its_bytes_are_unchanged(tmp_path):
-    from app.sources import remember
+    from app.ingest.sources import remember
 
     path = tmp_path / "doc.txt"
     path.write_text("---\ntitle: A\nkind: official\n---\nSome text.\n", encoding="utf-8")

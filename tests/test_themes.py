@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.segment import segment
-from app.themes import assign_themes, classify, heading_theme, load_taxonomy, words
+from app.text.segment import segment
+from app.enrich.taxonomy import assign_themes, classify, heading_theme, load_taxonomy, words
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_eb440050df25cd3d.txt"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app import search
+from app.search import engine as search
 from tests.conftest import OFFICIAL, passage_containing
 
 REAL = ("Xi emphasized that in order to seize opportunities and gain an advantage in the AI field, "

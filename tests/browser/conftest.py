@@ -50,7 +50,7 @@ def live_server(seed_settings):
     """Base URL of a real HTTP server (uvicorn, own thread) serving the seeded archive."""
     import uvicorn
 
-    from app.main import create_app
+    from app.web.app import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

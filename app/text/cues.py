@@ -1,0 +1,228 @@
+"""General English cue vocabularies used by `app.enrich.links` to label commentary claims.
+
+Nothing here is taken from a particular document. The lists are short, hand-picked subsets
+of standard descriptive vocabularies of English:
+
+* REPORTING VERBS: the verbs and phrases writers use to attribute content to a source, after
+  the reporting-verb taxonomies of Thompson & Ye (1991, "Evaluation in the reporting verbs
+  used in academic papers") and Hyland (2002, "Activity and evaluation: reporting practices
+  in academic writing"), plus the attribution formulas of news style guides ("according to",
+  "the statement says", "under the law"). Past-tense forms are what a commentary uses to
+  report an official text; present-tense forms ("requires", "states") are how commentaries
+  report laws and guidance.
+* HEDGES, EVIDENTIALS, BOOSTERS and ATTITUDE MARKERS: after Hyland (2005, "Metadiscourse",
+  appendix of hedges, boosters and attitude markers) and Biber et al. (1999, "Longman
+  Grammar", stance adverbials): words with which writers signal inference, forecast or
+  judgement ("suggests", "likely", "marks the first time", "this means").
+* TIME-FRAME and BIOGRAPHY markers: the vocabulary of narrative background in news writing
+  (time adverbials of the past, career and institution-founding verbs); see Bell (1991,
+  "The Language of News Media") on background and history in news discourse.
+* ANAPHORA: sentence openings that continue the previous sentence. Demonstratives ("This
+  suggests") refer back to its proposition; possessives and pronouns ("Her emphasis",
+  "He") refer back to a person.
+* ABBREVIATIONS: the usual short forms of multi-word names common in policy texts ("AI",
+  "EU"), so that "artificial intelligence" and "AI" count as the same word.
+* STOPWORDS: a general English function-word list (articles, pronouns, auxiliaries,
+  prepositions, conjunctions, quantifiers), as in common IR stopword lists.
+
+The lists are deliberately short and general. Extend them with more general vocabulary,
+never with phrases taken from one document.
+
+Each cue list is compiled to one case-insensitive regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _alternation(phrases: list[str]) -> str:
+    """A regex matching any of the phrases, as a character trie (fast to reject).
+
+    Longer continuations are tried before a phrase ends ("called for" before "called"); a
+    space in a phrase matches any run of white space.
+    """
+    trie: dict = {}
+    for phrase in {" ".join(p.lower().split()) for p in phrases if p.strip()}:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [
+            (r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
+# --- Attribution: the sentence reports what a source says ---------------------------------
+
+# Past and present forms of reporting verbs (Thompson & Ye 1991; Hyland 2002).
+REPORTING_VERBS = [
+    # past
+    "said", "stated", "stressed", "emphasized", "emphasised", "underlined", "urged", "noted",
+    "outlined", "highlighted", "called for", "called on", "pointed out", "argued", "announced",
+    "declared", "added", "acknowledged", "admitted", "warned", "insisted", "pledged", "vowed",
+    "promised", "reiterated", "affirmed", "asserted", "claimed", "explained", "observed",
+    "remarked", "mentioned", "told", "cited", "described", "proposed", "recommended",
+    "reported", "wrote", "maintained", "confirmed", "expressed", "demanded", "instructed",
+    "ordered", "presented", "set out", "laid out", "listed", "identified", "singled out",
+    "put forward", "recognized", "recognised", "summarized", "summarised", "concluded",
+    "agreed", "decided", "ruled", "required", "stipulated", "mandated", "specified",
+    "directed", "advocated", "encouraged", "endorsed", "welcomed", "praised", "criticized",
+    "criticised", "condemned", "rejected", "denied", "referred to", "spoke of", "talked about",
+    "went on to", "made clear", "made it clear",
+    # present (laws, guidance, standing documents)
+    "says", "states", "stresses", "emphasizes", "emphasises", "urges", "notes", "outlines",
+    "requires", "stipulates", "mandates", "specifies", "provides that", "prohibits", "bans",
+    "forbids", "obliges", "directs", "sets out", "lays down", "lists", "declares",
+]
+
+# Source formulas of news and policy writing.
+ATTRIBUTION_PHRASES = [
+    "according to", "as stated in", "as set out in", "in the words of", "in his words",
+    "in her words", "in their words", "the statement says", "the statement said",
+    "the readout", "the document", "the guidance says", "the law says", "the text says",
+    "the report says", "under the guidance", "under the law", "under the rules",
+    "under the new rules", "under the new guidance", "under the regulation",
+    "under the directive", "under the act", "under the plan", "under the strategy",
+    "per the statement",
+]
+
+# A noun use of a reporting verb ("seen calls for", "amid demands") is not an attribution.
+_NOUN_USE = r"(?<!seen\s)(?<!amid\s)(?<!the\s)(?<!growing\s)(?<!been\s)(?<!repeated\s)(?<!many\s)"
+ATTRIBUTION_RE = re.compile(
+    r"\b(?:" + _alternation(ATTRIBUTION_PHRASES) + r")\b"
+    r"|" + _NOUN_USE
+    + r"\b(?:" + _alternation(REPORTING_VERBS + ["calls for", "calls on"]) + r")\b",
+    re.IGNORECASE,
+)
+
+# --- Interpretation: inference, forecast, judgement ----------------------------------------
+
+# Evidential and inferential verbs/phrases and hedges that mark the writer's own inference or
+# forecast (Hyland 2005 hedges; Biber et al. 1999 epistemic stance adverbials). Any of these
+# makes a sentence `interprets`, even when it also names a source ("Xi's remarks suggest").
+STRONG_INTERPRETIVE = [
+    "suggests", "suggesting", "suggest that", "signals", "signalling", "signaling",
+    "indicates", "indicating", "implies", "implying", "this means", "that means",
+    "which means", "this shows", "this reflects", "reflects a", "points to", "hints at",
+    "likely", "unlikely", "probably", "presumably", "perhaps", "possibly", "arguably",
+    "apparently", "appears to", "appear to", "seems to", "seem to", "it seems",
+    "marks the first time", "is the first time", "was the first time",
+    "in other words", "remains to be seen", "it is unclear",
+    "is expected to", "are expected to", "is set to", "are set to", "is poised to",
+    "is designed to signal", "a sign of", "a sign that", "a signal that", "a turning point",
+    "a milestone", "a clear message", "the message is",
+    "we can expect", "one can expect", "it is worth noting", "noteworthy", "tellingly",
+    "raises questions", "raises the question", "underscores",
+    "demonstrates", "reveals", "illustrates", "confirms that",
+]
+STRONG_INTERPRETIVE_RE = re.compile(r"\b(?:" + _alternation(STRONG_INTERPRETIVE) + r")\b", re.I)
+
+# Modal hedges and attitude markers: weaker evidence, they also occur inside reported
+# content ("AI could serve as a public good"), so they decide only when the sentence has
+# no good official counterpart. Deontic "may not" (a prohibition) is excluded.
+WEAK_INTERPRETIVE = [
+    "may", "might", "could", "would", "should we", "can be seen", "seems", "appears",
+    "significant", "notable", "notably", "remarkable", "striking", "surprising",
+    "surprisingly", "interestingly", "importantly", "unfortunately", "fortunately",
+    "ambitious", "modest", "vague", "bold", "controversial", "for the first time",
+    "key question", "not enough", "clearly", "obviously", "undoubtedly", "certainly",
+    "of course", "indeed", "in effect", "in practice", "crucially", "significantly",
+]
+# Evaluative superlatives and excess judgements ("the most important change", "too slow").
+_EVALUATIVE = (
+    r"\bthe\s+(?:most|least)\s+(?:important|significant|notable|striking|consequential|"
+    r"ambitious|controversial|radical|far-reaching|sweeping|interesting|surprising|telling)\b"
+    r"|\btoo\s+(?:long|short|slow|fast|little|late|early|much|vague|broad|narrow|weak|strict|"
+    r"lax|costly|timid)\b"
+)
+WEAK_INTERPRETIVE_RE = re.compile(
+    r"\b(?:" + _alternation(WEAK_INTERPRETIVE) + r")\b(?!\s+not\b)|" + _EVALUATIVE,
+    re.IGNORECASE,
+)
+
+# A sentence opening with an anaphor continues the previous one ("This suggests...",
+# "That will probably...", "Such a move...", "Her emphasis on...").
+ANAPHOR_RE = re.compile(
+    r"^\s*(?:this|that|these|those|such|it|its|his|her|their|the move|the decision|"
+    r"the step|the shift|the change|the emphasis|the focus)\b(?!\s+(?:is|are)\s+(?:why|how)\b)",
+    re.IGNORECASE,
+)
+# Demonstratives that point back to the previous proposition (not possessives, which point
+# to a person or body): "This suggests", "That will probably", "Such a move", "The move".
+DEMONSTRATIVE_RE = re.compile(
+    r"^\s*(?:this|that|these|those|such|the move|the decision|the step|the shift|the change)\b"
+    r"(?!\s+(?:is|are)\s+(?:why|how)\b)",
+    re.IGNORECASE,
+)
+
+# --- Background: history, biography, context -------------------------------------------------
+
+# Time adverbials of the past and narrative-history markers (Bell 1991).
+PAST_FRAME = [
+    "traditionally", "historically", "previously", "formerly", "in the past", "as early as",
+    "as long ago as", "for decades", "for years", "over the years", "over the past",
+    "in recent years", "recent years have", "in previous years", "long been", "has long",
+    "have long", "has relied", "have relied", "was once", "were once", "at the time",
+    "back then", "years ago", "decades ago", "earlier this year", "last year", "since then",
+    "had already",
+]
+# Career and institution vocabulary of biographies and organisation histories.
+BIOGRAPHY = [
+    "was born", "born in", "graduated", "alumnus", "alumna", "studied at", "received his",
+    "received her", "doctorate", "phd", "academician", "fellow of", "former", "formerly",
+    "served as", "has served", "was appointed", "became", "his career", "her career",
+    "career as", "veteran", "pioneer",
+    "pioneered", "pioneering", "founded", "co-founded", "initiated the", "dubbed",
+    "known as", "nicknamed", "headed", "advisor", "adviser", "mentor", "predecessor",
+]
+BACKGROUND_RE = re.compile(
+    r"\b(?:" + _alternation(PAST_FRAME + BIOGRAPHY) + r")\b", re.IGNORECASE
+)
+YEAR_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+
+# --- Abbreviations -------------------------------------------------------------------------
+
+# Multi-word names that policy texts write either in full or as the usual abbreviation
+# (general usage, not from any one document): both forms become the abbreviation.
+ABBREVIATIONS = {
+    "artificial intelligence": "ai",
+    "machine learning": "ml",
+    "large language model": "llm",
+    "large language models": "llms",
+    "european union": "eu",
+    "united states": "usa",
+    "united kingdom": "uk",
+    "united nations": "un",
+}
+ABBREVIATION_RE = re.compile(r"\b(?:" + _alternation(list(ABBREVIATIONS)) + r")\b", re.IGNORECASE)
+
+# --- Stopwords -------------------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also although am among an and another any are as at
+    be because been before being below between both but by can cannot could did do does doing
+    done down during each either else even ever every few for from further had has have having
+    he her here hers herself him himself his how however i if in into is it its itself just
+    least less many may me might more most much must my myself neither no nor not now of off
+    often on once one only onto or other others otherwise our ours ourselves out over own per
+    rather same several shall she should since so some such than that the their theirs them
+    themselves then there these they this those though through thus to too under until up upon
+    us very via was we were what whatever when where whether which while who whom whose why
+    will with within without would yet you your yours yourself
+    also already still well like including especially particularly various
+    mr ms mrs dr
+    """.split()
+)

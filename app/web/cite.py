@@ -1,0 +1,79 @@
+"""Ready-made citations of a passage: plain text, BibTeX and CSL-JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from app.store.models import Document, Passage
+
+_BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
+
+
+def _date_parts(value: str | None) -> list[int] | None:
+    return [int(x) for x in value.split("-")] if value else None
+
+
+def _human_date(value: str | None) -> str | None:
+    """"2025-04-26" -> "26 April 2025" (partial dates stay as given)."""
+    if not value or len(value) != 10:
+        return value
+    return dt.date.fromisoformat(value).strftime("%-d %B %Y")
+
+
+def _bibtex_escape(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(lambda m: "\\" + m.group(1) if m.group(1) not in "~^\\" else " ", text)
+
+
+def creator(doc: Document) -> str:
+    """Who to cite: the author, else the publisher, else the archive's honest 'Anonymous'."""
+    return doc.author or doc.publisher or "Anonymous"
+
+
+def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | None = None) -> dict[str, str]:
+    """All three citation formats for one passage."""
+    accessed = accessed or dt.date.today()
+    who = creator(doc)
+    date = _human_date(doc.date)
+    parts = [f"{who}.", f"“{doc.title}.”"]
+    if date:
+        parts.append(f"{date}.")
+    if p.speaker:
+        parts.append(f"Directive of {p.speaker}:")
+    parts.append(f"“{p.text}”")
+    if doc.source_url:
+        parts.append(f"{doc.source_url}" + (f" (retrieved {_human_date(doc.retrieved)})." if doc.retrieved else "."))
+    parts.append(f"Policy Archive, {permalink} (accessed {_human_date(accessed.isoformat())}).")
+    plain = " ".join(parts)
+
+    key = re.sub(r"[^a-z0-9]+", "", who.lower())[:20] + (doc.date or "nd")[:4] + p.id
+    fields = {
+        "author": "{" + _bibtex_escape(who) + "}",
+        "title": "{" + _bibtex_escape(doc.title) + "}",
+        "date": doc.date,
+        "year": (doc.date or "")[:4] or None,
+        "publisher": _bibtex_escape(doc.publisher) if doc.publisher else None,
+        "url": permalink,
+        "urldate": accessed.isoformat(),
+        "note": _bibtex_escape(f"Passage {p.id}: “{p.text}”" + (f" Source: {doc.source_url}" if doc.source_url else "")
+                               + (f", retrieved {doc.retrieved}" if doc.retrieved else "")),
+    }
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+    bibtex = f"@misc{{{key},\n{body}\n}}"
+
+    csl = {
+        "id": p.id,
+        "type": "document",
+        "title": doc.title,
+        "author": [{"literal": who}],
+        "publisher": doc.publisher,
+        "issued": {"date-parts": [_date_parts(doc.date)]} if doc.date else None,
+        "URL": permalink,
+        "accessed": {"date-parts": [_date_parts(accessed.isoformat())]},
+        "source": doc.source_url,
+        "note": f"“{p.text}”" + (f" Retrieved {doc.retrieved}." if doc.retrieved else ""),
+        "language": doc.language,
+    }
+    csl = {k: v for k, v in csl.items() if v}
+    return {"text": plain, "bibtex": bibtex, "csl_json": json.dumps(csl, ensure_ascii=False, indent=2)}

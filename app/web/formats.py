@@ -1,0 +1,120 @@
+"""Export records and Atom feeds, built from the store in batches so memory stays flat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from feedgen.feed import FeedGenerator
+from sqlalchemy import select
+
+from app.store import browse
+
+from app.web import urls
+from app.store.models import Document, Passage, Theme
+from app.store.reads import crossrefs_for, themes_for
+
+COLUMNS = [
+    "id", "document", "kind", "title", "date", "publisher", "unit", "position", "section", "text",
+    "themes", "is_directive", "speaker", "claim", "links", "permalink",
+]
+BATCH = 1000
+
+
+def cell(value) -> str:
+    """A CSV cell: lists joined with '|', booleans as true/false, None empty."""
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def records(sessions) -> Iterator[dict]:
+    """Every active sentence of every active document, in document and reading order."""
+    with sessions() as session:
+        q = (select(Passage, Document).join(Document, Document.id == Passage.document_id)
+             .where(Passage.active.is_(True), Passage.kind != "heading", Document.status == "active")
+             .order_by(Document.slug, Passage.position)
+             .execution_options(yield_per=BATCH))
+        batch: list[tuple[Passage, Document]] = []
+        for row in session.execute(q):
+            batch.append(tuple(row))
+            if len(batch) >= BATCH:
+                yield from _batch(session, batch)
+                batch = []
+        if batch:
+            yield from _batch(session, batch)
+
+
+def _batch(session, batch) -> Iterator[dict]:
+    ids = [p.id for p, _ in batch]
+    themes = themes_for(session, ids)
+    links = crossrefs_for(session, ids)
+    for p, d in batch:
+        yield {
+            "id": p.id, "document": d.slug, "kind": d.kind, "title": d.title, "date": d.date,
+            "publisher": d.publisher, "unit": p.kind, "position": p.position, "section": p.section_title,
+            "text": p.text, "themes": themes.get(p.id, []), "is_directive": bool(p.is_directive),
+            "speaker": p.speaker, "claim": p.claim,
+            "links": [f"{link.relation}:{link.passage.id}" for link in links.get(p.id, [])],
+            "permalink": urls.passage(p.id),
+        }
+
+
+def _feed(base: str, path: str, title: str, subtitle: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(urls.absolute(base, path))
+    fg.title(title)
+    fg.subtitle(subtitle)
+    fg.link(href=urls.absolute(base, path), rel="self")
+    fg.link(href=urls.absolute(base, urls.home()), rel="alternate")
+    fg.language("en")
+    return fg
+
+
+def _when(date: str | None) -> dt.datetime:
+    """Feed timestamps from document dates (partial dates padded to the first day)."""
+    if not date:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    parts = [int(x) for x in date.split("-")] + [1, 1]
+    return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
+
+
+def _finish(fg: FeedGenerator, entries) -> bytes:
+    """Add (url, title, document, summary) entries; the feed is as new as its newest entry."""
+    latest = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    for url, title, d, summary in entries:
+        e = fg.add_entry(order="append")
+        e.id(url)
+        e.title(title)
+        e.link(href=url)
+        e.author({"name": d.author or d.publisher or "Unknown"})
+        e.updated(_when(d.date))
+        e.summary(summary)
+        latest = max(latest, _when(d.date))
+    fg.updated(latest)
+    return fg.atom_str(pretty=True)
+
+
+def documents_feed(session, base: str, limit: int = 50) -> bytes:
+    """Atom feed of the newest documents."""
+    fg = _feed(base, "/feeds/documents.atom", "Policy Archive: documents", "New official texts and commentary")
+    docs = session.scalars(select(Document).where(Document.status == "active")
+                           .order_by(Document.date.desc().nulls_last(), Document.slug).limit(limit))
+    return _finish(fg, (
+        (urls.absolute(base, urls.document(d.slug)), d.title, d,
+         f"{d.kind.title()} · {d.publisher or 'publisher not stated'} · {d.sentence_count} sentences")
+        for d in docs
+    ))
+
+
+def theme_feed(session, theme: Theme, base: str, limit: int = 100) -> bytes:
+    """Atom feed of the newest passages on a theme."""
+    fg = _feed(base, f"/feeds/themes/{theme.slug}.atom", f"Policy Archive: {theme.label}", theme.description or theme.label)
+    page = browse.theme_passages(session, theme.slug, browse.Filters(), 0, limit)
+    return _finish(fg, (
+        (urls.absolute(base, urls.passage(r.passage.id)), r.passage.text[:120], r.document,
+         f"{r.passage.text} ({r.document.title})")
+        for r in page.rows
+    ))

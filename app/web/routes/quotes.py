@@ -1,0 +1,297 @@
+"""Search and the quote check: pages and their JSON API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.store import browse
+
+from app.store import reads as queries
+
+from app.search import engine as search
+
+from app.web import urls
+from app.config import Settings
+from app.web.pagecache import PAGE_SLOT
+from app.search.engine import Filters, SearchError
+from app.web.deps import PageSessionDep, SessionDep, SettingsDep, render
+
+router = APIRouter(tags=["search"])
+
+_DEFAULTS = Settings.model_fields
+MAX_QUERY_CHARS = _DEFAULTS["max_query_chars"].default
+MAX_VERIFY_CHARS = _DEFAULTS["max_verify_chars"].default
+MAX_PAGE_SIZE = _DEFAULTS["max_page_size"].default
+PAGE = 20
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"  # a real month and day number
+_DATE_RE = re.compile(DATE_PATTERN)
+_SLUG_MAX = 80
+
+Grade = Literal["exact", "near", "related"]
+
+
+# --- response models (the OpenAPI schema is generated from these) ---------------------------------
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What was wrong with the request, in plain words.")
+
+
+class SearchHit(BaseModel):
+    id: str = Field(description="The sentence's stable id (the first sentence's, for a span).")
+    document: str = Field(description="Slug of the document.")
+    title: str | None = Field(description="Title of the document.")
+    kind: str = Field(description="official or commentary.")
+    unit: str = Field(description="sentence or item.")
+    text: str = Field(description="The sentence's text (the sentences' text joined, for a span).")
+    snippet: str = Field(description="HTML: the text escaped, matched words in <mark>, long texts cut with '…'.")
+    match: Grade = Field(description="exact: verbatim (punctuation and case aside); near: similarity >= "
+                                     f"{search.NEAR_MIN}; related: relevant by words (BM25).")
+    score: float = Field(ge=0, le=1, description="0–1 similarity between the query and the words matched; "
+                                                 "1.0 only for exact.")
+    bm25: float | None = Field(description="The relevance engine's raw score, where one was computed.")
+    url: str = Field(description="The sentence in its document.")
+    permalink: str = Field(description="The sentence's own page.")
+    date: str | None
+    publisher: str | None
+    position: int
+    themes: list[str]
+    span: list[str] | None = Field(None, description="Every sentence id a cross-sentence quote covers.")
+
+
+class DocumentFacet(BaseModel):
+    slug: str
+    title: str
+    count: int
+
+
+class Facets(BaseModel):
+    match: dict[str, int] = Field(description="Results per grade.")
+    kind: dict[str, int] = Field(description="Results per kind of document.")
+    document: list[DocumentFacet] = Field(description="Results per document, the 20 largest.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: Literal["quote", "advanced"]
+    total: int
+    offset: int
+    limit: int
+    message: str | None = Field(description="A note about the search (e.g. nothing searchable, results capped).")
+    results: list[SearchHit]
+    facets: Facets
+
+
+class VerifyRequest(BaseModel):
+    text: str = Field(max_length=MAX_VERIFY_CHARS, description=f"The passage to check, at most {MAX_VERIFY_CHARS} characters.")
+
+
+class SentenceObject(BaseModel):
+    """The archive's sentence object (as in /api/passages/{id})."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    document: str
+    kind: str
+    unit: str
+    text: str
+    section: str | None = None
+    paragraph: int | None = None
+    position: int
+    date: str | None = None
+    publisher: str | None = None
+    language: str | None = None
+    themes: list[str] = []
+    is_directive: bool = False
+    active: bool = True
+    url: str
+    permalink: str
+    document_title: str | None = None
+
+
+class DiffOp(BaseModel):
+    op: Literal["equal", "replace", "insert", "delete"] = Field(
+        description="insert: wording only in the checked text; delete: source wording missing from it.")
+    quote: str = Field(description="The checked text's words for this part.")
+    source: str = Field(description="The source's words for this part.")
+
+
+class CheckedSentence(BaseModel):
+    text: str
+    match: Literal["exact", "near", "related", "none"]
+    score: float = Field(ge=0, le=1)
+    source: SentenceObject | None
+    diff: list[DiffOp]
+    span: list[str] | None = None
+
+
+class VerifyResponse(BaseModel):
+    verdict: str
+    sentences: list[CheckedSentence]
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _searcher(request: Request, session) -> Iterator:
+    """A searcher of the archive version this request's DB session reads, leased for the block."""
+    read = (request.scope.get(PAGE_SLOT) or {}).get("version")  # a cached page's session read it already
+    version = read[0] if read else queries.current_version(session)
+    if not version:
+        yield None
+        return
+    with request.app.state.searchers.lease(version) as searcher:
+        yield searcher
+
+
+def _too_long(value: str, limit: int, what: str) -> str | None:
+    if len(value) > limit:
+        return f"The {what} is {len(value)} characters long; the limit is {limit}. Shorten it and try again."
+    return None
+
+
+QParam = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=(
+    "A quote or words (mode=quote: every character literal), or Whoosh syntax (mode=advanced: AND, OR, NOT, "
+    f"\"phrases\", trailing wildcards, field:value). At most {MAX_QUERY_CHARS} characters."))]
+ModeParam = Annotated[Literal["quote", "advanced"], Query(description="quote (default) or advanced")]
+KindParam = Annotated[Literal["official", "commentary"] | None, Query(description="official or commentary")]
+SlugParam = Annotated[str | None, Query(max_length=_SLUG_MAX, description="a document slug")]
+ThemeParam = Annotated[str | None, Query(max_length=_SLUG_MAX, description="a theme slug")]
+DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)")]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page (at most {MAX_PAGE_SIZE})")]
+OffsetParam = Annotated[int, Query(ge=0, le=search.MAX_OFFSET, description=f"results to skip (at most {search.MAX_OFFSET})")]
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+@router.get("/api/search", summary="Search passages", response_model=SearchResponse,
+            responses={400: {"model": Problem, "description": "Advanced syntax error, or a configured limit exceeded"}})
+def api_search(request: Request, session: PageSessionDep, settings: SettingsDep, q: QParam = "", mode: ModeParam = "quote",
+               kind: KindParam = None, doc: SlugParam = None, theme: ThemeParam = None,
+               date_from: DateParam = None, date_to: DateParam = None,
+               limit: LimitParam = PAGE, offset: OffsetParam = 0) -> JSONResponse:
+    """Quote mode grades every result exact, near or related (see the `match` field); advanced
+    mode takes Whoosh query syntax. Facets count results per grade, kind and document."""
+    problem = _too_long(q, settings.max_query_chars, "query")
+    if problem is None and limit > settings.max_page_size:
+        problem = f"limit is at most {settings.max_page_size}."
+    if problem:
+        raise HTTPException(400, problem)
+    filters = Filters(kind, doc or None, theme or None, date_from, date_to)
+    try:
+        with _searcher(request, session) as searcher:
+            out = search.search(session, searcher, q, mode=mode, filters=filters, offset=offset, limit=limit)
+    except SearchError as e:
+        raise HTTPException(400, str(e)) from e
+    # Returned as a response, so SearchResponse documents the shape without FastAPI
+    # re-validating every hit on each request (the tests check answers against the schema).
+    return JSONResponse(out.as_dict())
+
+
+@router.post("/api/verify", summary="Check a quoted passage", response_model=VerifyResponse,
+             responses={400: {"model": Problem, "description": "Text over the configured limit"}})
+def api_verify(body: VerifyRequest, request: Request, session: SessionDep, settings: SettingsDep) -> dict:
+    """Splits the passage into sentences and finds each one's best source in the archive: exact,
+    near, related or none, with a similarity score and a word-level diff, plus a one-line verdict."""
+    problem = _too_long(body.text, settings.max_verify_chars, "text")
+    if problem:
+        raise HTTPException(400, problem)
+    with _searcher(request, session) as searcher:
+        return search.verify(session, searcher, body.text).as_dict()
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def _page_params(settings: Settings, q: str, mode: str, kind: str, doc: str, theme: str,
+                 date_from: str, date_to: str, offset: str) -> tuple[dict, str | None]:
+    """Form values as given (empty means none), and the first problem with them."""
+    p = {"q": q, "mode": mode if mode in ("quote", "advanced") else "quote", "kind": kind or None,
+         "doc": doc or None, "theme": theme or None, "date_from": date_from or None, "date_to": date_to or None,
+         "offset": 0}
+    problem = _too_long(q, settings.max_query_chars, "query")
+    if mode and mode not in ("quote", "advanced"):
+        problem = problem or "mode is 'quote' or 'advanced'."
+    if kind and kind not in ("official", "commentary"):
+        problem = problem or "kind is 'official' or 'commentary'."
+    for name in ("doc", "theme"):
+        if p[name] and len(p[name]) > _SLUG_MAX:
+            problem = problem or f"{name} is at most {_SLUG_MAX} characters."
+    for name in ("date_from", "date_to"):
+        if p[name] and not _DATE_RE.match(p[name]):
+            problem = problem or f"{name.replace('_', ' ')} should look like 2025-04-26 (or 2025, or 2025-04)."
+    if offset:
+        if offset.isdigit() and len(offset) < 7 and int(offset) <= search.MAX_OFFSET:
+            p["offset"] = int(offset)
+        else:
+            problem = problem or f"offset is a whole number from 0 to {search.MAX_OFFSET}."
+    return p, problem
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, session: PageSessionDep, settings: SettingsDep, q: str = "", mode: str = "",
+                kind: str = "", doc: str = "", theme: str = "", date_from: str = "", date_to: str = "",
+                offset: str = ""):
+    """The search form and one page of graded results with facets; every search is a URL."""
+    p, problem = _page_params(settings, q, mode, kind, doc, theme, date_from, date_to, offset)
+    out, status = None, 200
+    if problem:
+        status = 422
+    elif q.strip():
+        filters = Filters(p["kind"], p["doc"], p["theme"], p["date_from"], p["date_to"])
+        try:
+            with _searcher(request, session) as searcher:
+                out = search.search(session, searcher, q, mode=p["mode"], filters=filters,
+                                    offset=p["offset"], limit=PAGE)
+        except SearchError as e:
+            problem, status = str(e), 400
+    params = {k: v for k, v in p.items() if k not in ("offset",)}
+    if params["mode"] == "quote":
+        params["mode"] = None  # the default stays out of URLs
+
+    def page_url(offset: int | None = None, **changes) -> str:
+        merged = {**params, **changes}
+        return urls.search(**merged, offset=offset or None)
+
+    return render(request, "search.html", {
+        "out": out, "p": p, "problem": problem, "page_size": PAGE, "page_url": page_url,
+        "labels": browse.theme_labels(session), "near_min": search.NEAR_MIN,
+        "json_url": urls.api_search(**params, offset=p["offset"] or None) if q.strip() and not problem else None,
+    }, status_code=status)
+
+
+def _verify_page(request: Request, session, settings: Settings, text: str | None):
+    result, problem, status = None, None, 200
+    if text is not None:
+        problem = _too_long(text, settings.max_verify_chars, "text")
+        if problem:
+            status = 422
+        elif text.strip():
+            with _searcher(request, session) as searcher:
+                result = search.verify(session, searcher, text)
+    share = urls.with_query(urls.verify(), text=text) if result and text and len(text) <= 1500 else None
+    return render(request, "verify.html", {
+        "text": text or "", "result": result, "problem": problem, "max_chars": settings.max_verify_chars,
+        "share_url": share, "near_min": search.NEAR_MIN,
+    }, status_code=status)
+
+
+@router.get("/verify", include_in_schema=False)
+def verify_page(request: Request, session: SessionDep, settings: SettingsDep, text: str | None = None):
+    """The quote check form; with ?text=… it also shows the results (shareable, no JS needed)."""
+    return _verify_page(request, session, settings, text)
+
+
+@router.post("/verify", include_in_schema=False)
+def verify_form(request: Request, session: SessionDep, settings: SettingsDep, text: Annotated[str, Form()] = ""):
+    """The quote check form, submitted."""
+    return _verify_page(request, session, settings, text)
