@@ -3,31 +3,16 @@
 # registries): .venv with the `test` extra, Chromium and PostgreSQL from apt when missing (as root),
 # axe-core from npm (package-lock.json), then
 #   1. the whole suite on SQLite (browser tests included), and
-#   2. the store and API tests again on a throwaway PostgreSQL cluster (PG_TESTS below).
+#   2. the tests marked `pg` again on a throwaway PostgreSQL cluster (PG_MARKERS below).
 # Extra arguments go to both pytest runs (e.g. scripts/test.sh -x, scripts/test.sh -k reader).
 # Exits non-zero if any run fails or collects no test.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Store and API tests re-run on PostgreSQL: extend this list (globs allowed; missing files skipped).
-PG_TESTS=(
-    tests/test_ingest.py
-    tests/test_db.py
-    tests/test_documents_api.py
-    tests/test_search.py
-    tests/test_store*.py
-    tests/test_api*.py
-    tests/test_security.py
-    tests/test_schema_fuzz.py
-    tests/test_crash.py
-    tests/test_serving_while_ingesting.py
-    tests/test_browse.py
-    tests/test_enrichment_ingest.py
-    tests/test_verify.py
-    tests/test_page_cache.py
-)
-PG_MARKERS="not browser"
+# Tests re-run on PostgreSQL: every test marked `pg` (pytestmark = pytest.mark.pg in its module).
+# pytest exits 5 when the marker selects nothing, and run_pytest counts that as a failure.
+PG_MARKERS="pg and not browser"
 
 # Parallel pytest workers (pytest-xdist). Every test gets its own data folder, database and port,
 # so the suite is safe for it; PYTEST_WORKERS=0 runs everything in one process.
@@ -141,24 +126,9 @@ run_pytest() {  # run_pytest NAME ARGS...: record a failure, including "no tests
 
 run_pytest "SQLite, whole suite" "$@"
 
-shopt -s nullglob
-pg_files=()
-for pattern in "${PG_TESTS[@]}"; do
-    # shellcheck disable=SC2206  # the glob is meant to expand here
-    matches=($pattern)
-    for f in "${matches[@]}"; do
-        if [ -e "$f" ]; then pg_files+=("$f"); fi   # a plain name that matches nothing stays as written
-    done
-done
-shopt -u nullglob
-if [ ${#pg_files[@]} -eq 0 ]; then
-    echo "-- PostgreSQL: FAILED: none of the files in PG_TESTS exist (${PG_TESTS[*]})"
-    failed+=("PostgreSQL (no test files)")
-else
-    export TEST_DATABASE_URL=$PG_URL
-    run_pytest "PostgreSQL, store and API tests" -m "$PG_MARKERS" "${pg_files[@]}" "$@"
-    unset TEST_DATABASE_URL
-fi
+export TEST_DATABASE_URL=$PG_URL
+run_pytest "PostgreSQL, tests marked pg" -m "$PG_MARKERS" "$@"
+unset TEST_DATABASE_URL
 
 log "done in $((SECONDS - START))s"
 if [ ${#failed[@]} -gt 0 ]; then

@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import PROJECT_ROOT, Settings
+from app.config import Settings
 from app.ingest.pipeline import run
 from app.web.app import create_app
-
-SEEDS = PROJECT_ROOT / "seeds"
-SEED_FILE = SEEDS / "000_eb440050df25cd3d.txt"
-OFFICIAL = "xinhua-politburo-ai-study-session-2025-04-25"
-COMMENTARY = "politburo-ai-study-session-2025-commentary"
-# Set to a PostgreSQL server URL (e.g. postgresql+psycopg://postgres@/postgres?host=/tmp) to run the
-# store and API tests against PostgreSQL; every archive then gets a throwaway database of its own.
-PG_ENV = "TEST_DATABASE_URL"
-
-
-def _fresh_database_url() -> str | None:
-    """None for SQLite (the data folder's file), else a new empty PostgreSQL database."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        return None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = "pa_test_" + uuid.uuid4().hex[:12]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
-
+from tests.helpers import OFFICIAL, COMMENTARY, SEEDS, fresh_database_url
 
 @pytest.fixture
 def make_settings(tmp_path_factory):
@@ -44,7 +18,7 @@ def make_settings(tmp_path_factory):
 
     def factory(**overrides) -> Settings:
         data = tmp_path_factory.mktemp("data")
-        return Settings(data_dir=data, database_url=_fresh_database_url(), **overrides)
+        return Settings(data_dir=data, database_url=fresh_database_url(), **overrides)
 
     return factory
 
@@ -64,7 +38,7 @@ def ingest(make_settings):
 @pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory) -> Settings:
     """One archive holding the seeds, shared by read-only tests."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("seed-data"), database_url=_fresh_database_url())
+    settings = Settings(data_dir=tmp_path_factory.mktemp("seed-data"), database_url=fresh_database_url())
     run(settings, [SEEDS])
     return settings
 
@@ -86,10 +60,3 @@ def official(client) -> dict:
 def commentary(client) -> dict:
     """The seed commentary as the API returns it."""
     return client.get(f"/api/documents/{COMMENTARY}").json()
-
-
-def passage_containing(doc: dict, fragment: str) -> dict:
-    """The one passage of `doc` whose text contains `fragment`."""
-    found = [p for p in doc["passages"] if fragment in p["text"]]
-    assert len(found) == 1, f"{len(found)} passages contain {fragment!r}"
-    return found[0]

@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlparse
 import pytest
 
 from app.config import PROJECT_ROOT
-from tests.conftest import COMMENTARY, OFFICIAL
+from tests.helpers import COMMENTARY, OFFICIAL
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

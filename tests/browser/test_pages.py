@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import DESKTOP, PAGE_BUDGET, PAGE_NAMES, PHONE, need, status_of
-from tests.conftest import COMMENTARY, OFFICIAL
+from tests.helpers import COMMENTARY, OFFICIAL
 
 pytestmark = pytest.mark.browser
 

@@ -15,10 +15,13 @@ import pytest
 
 from app.ingest.pipeline import PAUSE_ENV, IngestError, run
 from app.index.build import version_dir
-from tests.conftest import OFFICIAL, SEEDS
-from tests.test_ingest import snapshot
+from tests.helpers import OFFICIAL, SEEDS
+from tests.ingest.test_pipeline import snapshot
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
+
 EXTRA = ROOT / "tests" / "data" / "docs" / "extra-official.txt"
 EXTRA_SLUG = "quillfeather-testbeds-statement-2025"
 PAUSE_TIMEOUT = 60

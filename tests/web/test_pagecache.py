@@ -13,7 +13,10 @@ import app.web.cite
 import app.web.pagecache
 from app.ingest.pipeline import run
 from app.web.app import create_app
-from tests.conftest import OFFICIAL, SEED_FILE, SEEDS
+from tests.helpers import OFFICIAL, SEED_FILE, SEEDS
+
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
 
 DIRECTIVE = "pztcufnb7mdp"  # the first directive of the official seed
 DIRECTIVE_FROM = "Moreover, Xi urged the use of AI to drive a paradigm shift in scientific research"

@@ -14,8 +14,8 @@ import pytest
 
 from app.text.segment import is_heading, segment, split_sentences
 from app.ingest.sources import collect
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DOCS = ROOT / "tests" / "data" / "docs"
 OFFICIAL = "xinhua-politburo-ai-study-session-2025-04-25"

@@ -20,7 +20,10 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from app.config import Settings
 from app.web.app import create_app
-from tests.conftest import COMMENTARY, OFFICIAL
+from tests.helpers import COMMENTARY, OFFICIAL
+
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
 
 MAX_EXAMPLES = 25
 

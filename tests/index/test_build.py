@@ -14,9 +14,10 @@ from app.store.db import make_engine, session_factory
 from app.index.build import Searchers, make_schema
 from app.ingest.pipeline import run
 from app.store.reads import current_version
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
+from tests.helpers import TEST_DATA
 
-EXTRA = Path(__file__).resolve().parent / "data" / "docs" / "extra-official.txt"
+EXTRA = TEST_DATA / "docs" / "extra-official.txt"
 QUOTES = ["Global South", "computing power", "technological monitoring, risk early warning and emergency response",
           "independent, controllable, or collaboratively operating", "regulations"]
 

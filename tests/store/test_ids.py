@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 
 from app.store.ids import ID_LENGTH, assign_ids, passage_id
 from app.web.app import create_app
-from tests.conftest import COMMENTARY, OFFICIAL, SEED_FILE, SEEDS
+from tests.helpers import COMMENTARY, OFFICIAL, SEED_FILE, SEEDS
+from tests.helpers import TEST_DATA
 
-DOCS = Path(__file__).resolve().parent / "data" / "docs"
+DOCS = TEST_DATA / "docs"
 ID_RE = re.compile(rf"^p[a-z2-7]{{{ID_LENGTH}}}$")
 CORRECTED = "Following the lecture and discussions, Xi Jinping delivered an important speech."
 

@@ -8,7 +8,12 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
-from tests.conftest import COMMENTARY, OFFICIAL, passage_containing
+import pytest
+
+from tests.helpers import COMMENTARY, OFFICIAL, passage_containing
+
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
 
 PROCEDURAL = (
     "On the afternoon of April 25",

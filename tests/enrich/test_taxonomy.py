@@ -8,10 +8,10 @@ import pytest
 
 from app.text.segment import segment
 from app.enrich.taxonomy import assign_themes, classify, heading_theme, load_taxonomy, words
+from tests.helpers import ROOT, TEST_DATA
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_eb440050df25cd3d.txt"
-DATA = Path(__file__).parent / "data" / "themes"
+DATA = TEST_DATA / "themes"
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,13 @@ import app.ingest.pipeline as ingest_module
 from app.ingest.pipeline import run
 from app.web.app import create_app
 from app.store.reads import current_version, list_documents
-from tests.conftest import COMMENTARY, OFFICIAL, SEEDS
+from tests.helpers import COMMENTARY, OFFICIAL, SEEDS
+from tests.helpers import TEST_DATA
 
-EXTRA = Path(__file__).resolve().parent / "data" / "docs" / "extra-official.txt"
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
+
+EXTRA = TEST_DATA / "docs" / "extra-official.txt"
 EXTRA_SLUG = "quillfeather-testbeds-statement-2025"
 
 

@@ -22,9 +22,9 @@ from app.ingest.sources import (
     DEFAULT_MAX_BYTES, READ_RULES, SourceError, collect, decode, expand, load_known, remember, save_known,
     split_front_matter,
 )
-from tests.conftest import OFFICIAL, SEEDS
+from tests.helpers import OFFICIAL, SEEDS
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
 CLEAN = ROOT / "tests" / "data" / "docs" / "clean-reference.txt"
 

@@ -20,7 +20,11 @@ from pydantic import BaseModel
 from starlette.routing import Mount, Route
 
 from app.web.app import create_app
-from tests.conftest import COMMENTARY, OFFICIAL
+from tests.helpers import COMMENTARY, OFFICIAL
+from tests.helpers import ROOT
+
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -427,8 +431,8 @@ def test_api_docs_load_everything_from_this_site(client, path):
 
 def test_static_javascript_is_a_file_not_inline(client):
     """The CSP allows only same-origin script files, so no template may carry inline script."""
-    for name in (p.name for p in (Path(__file__).resolve().parent.parent / "templates").glob("*.html")):
-        text = (Path(__file__).resolve().parent.parent / "templates" / name).read_text(encoding="utf-8")
+    for name in (p.name for p in (ROOT / "templates").glob("*.html")):
+        text = (ROOT / "templates" / name).read_text(encoding="utf-8")
         inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", text, re.I)
         assert not inline, f"templates/{name} has inline <script>: {inline}"
         handlers = re.findall(r"\son[a-z]+\s*=", text, re.I)

@@ -15,6 +15,9 @@ from sqlalchemy import inspect, text
 from app.config import PROJECT_ROOT
 from app.store.db import alembic_config, head_revisions, make_engine, upgrade
 
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
+
 
 def _versions(engine) -> set[str]:
     with engine.connect() as conn:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.search import engine as search
-from tests.conftest import OFFICIAL, passage_containing
+from tests.helpers import OFFICIAL, passage_containing
+
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
 
 REAL = ("Xi emphasized that in order to seize opportunities and gain an advantage in the AI field, "
         "China must achieve breakthroughs in fundamental theories, methods, and tools.")

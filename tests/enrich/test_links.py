@@ -24,8 +24,8 @@ import pytest
 from app.enrich.links import Alignment, Link, Unit, align, word_diff
 from app.store.ids import assign_ids
 from app.text.segment import segment
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "crossref"
 # The held-out pair was labelled after the thresholds were set. Its first run gave link
 # precision 0.875, recall 0.846 and claim accuracy 0.867. Two general stemmer fixes made after

@@ -14,7 +14,10 @@ from markupsafe import escape
 from app.search import engine as search
 
 from app.web import urls
-from tests.conftest import COMMENTARY, OFFICIAL, passage_containing
+from tests.helpers import COMMENTARY, OFFICIAL, passage_containing
+
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
 
 GRADE_ORDER = {"exact": 0, "near": 1, "related": 2}
 

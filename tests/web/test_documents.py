@@ -10,10 +10,14 @@ from fastapi.testclient import TestClient
 
 from app.ingest.pipeline import run
 from app.web.app import create_app
-from tests.conftest import COMMENTARY, OFFICIAL, SEED_FILE, SEEDS, passage_containing
-from tests.test_segment import HEADLINE, OFFICIAL_STARTS
+from tests.helpers import COMMENTARY, OFFICIAL, SEED_FILE, SEEDS, passage_containing
+from tests.text.test_segment import HEADLINE, OFFICIAL_STARTS
+from tests.helpers import TEST_DATA
 
-DOCS = Path(__file__).resolve().parent / "data" / "docs"
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
+
+DOCS = TEST_DATA / "docs"
 EXTRA = "quillfeather-testbeds-statement-2025"
 EDITED_FROM = "Following the lecture and discussions, Xi Jinping delivered an important speech."
 EDITED_TO = "Following the lecture and the discussions, Xi Jinping delivered an important speech."
@@ -131,9 +135,9 @@ def test_document_removed_from_the_sources_is_retired(make_settings, tmp_path):
 def corrected_archive(tmp_path_factory):
     """The seeds ingested, then a copy with one official sentence edited and one removed."""
     from app.config import Settings
-    from tests.conftest import _fresh_database_url
+    from tests.helpers import fresh_database_url
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("corrected"), database_url=_fresh_database_url())
+    settings = Settings(data_dir=tmp_path_factory.mktemp("corrected"), database_url=fresh_database_url())
     run(settings, [SEEDS])
     with _client(settings) as c:
         before = c.get(f"/api/documents/{OFFICIAL}").json()

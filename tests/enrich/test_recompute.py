@@ -6,9 +6,14 @@ import shutil
 
 from fastapi.testclient import TestClient
 
+import pytest
+
 from app.config import PROJECT_ROOT
 from app.web.app import create_app
-from tests.conftest import OFFICIAL, SEEDS
+from tests.helpers import OFFICIAL, SEEDS
+
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
 
 UK_STATEMENT = PROJECT_ROOT / "tests" / "data" / "themes" / "uk_ai_skills_safety_statement.txt"
 

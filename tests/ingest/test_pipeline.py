@@ -15,10 +15,13 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.ingest.pipeline import IngestError, run
 from app.web.app import create_app
-from tests.conftest import COMMENTARY, OFFICIAL, SEEDS, _fresh_database_url
-from tests.test_sources import BAD, CLEAN, FAILURES, OK_VARIANTS, find_error
+from tests.helpers import COMMENTARY, OFFICIAL, SEEDS, fresh_database_url
+from tests.ingest.test_sources import BAD, CLEAN, FAILURES, OK_VARIANTS, find_error
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+# These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
+pytestmark = pytest.mark.pg
+
 DOCS = ROOT / "tests" / "data" / "docs"
 
 
@@ -51,14 +54,14 @@ def _cli(*args: str, data_dir: Path, settings: Settings | None = None) -> subpro
 @pytest.fixture(scope="module")
 def serving(tmp_path_factory):
     """An archive holding the seeds, and what it serves; failed ingests must leave it so."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("serving"), database_url=_fresh_database_url())
+    settings = Settings(data_dir=tmp_path_factory.mktemp("serving"), database_url=fresh_database_url())
     run(settings, [SEEDS])
     return settings, snapshot(settings)
 
 
 @pytest.fixture(scope="module")
 def clean_reference(tmp_path_factory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("clean"), database_url=_fresh_database_url())
+    settings = Settings(data_dir=tmp_path_factory.mktemp("clean"), database_url=fresh_database_url())
     run(settings, [CLEAN])
     with TestClient(create_app(settings)) as c:
         return c.get("/api/documents/encoding-reference").json()

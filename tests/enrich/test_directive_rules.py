@@ -9,10 +9,10 @@ import pytest
 
 from app.enrich.directive_rules import Directive, detect
 from app.text.segment import segment
+from tests.helpers import ROOT, TEST_DATA
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_eb440050df25cd3d.txt"
-DATA = Path(__file__).parent / "data" / "themes"
+DATA = TEST_DATA / "themes"
 
 
 def units_of(*texts: str) -> list:
