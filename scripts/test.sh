@@ -3,7 +3,8 @@
 # registries): .venv with the `test` extra, Chromium and PostgreSQL from apt when missing (as root),
 # axe-core from npm (package-lock.json), then
 #   1. the whole suite on SQLite (browser tests included), and
-#   2. the tests marked `pg` again on a throwaway PostgreSQL cluster (PG_MARKERS below).
+#   2. the tests marked `pg` again on a throwaway PostgreSQL cluster (PG_MARKERS below), and
+#   3. the search, index and ingest tests again with Whoosh's public API only (no shortcuts).
 # Extra arguments go to both pytest runs (e.g. scripts/test.sh -x, scripts/test.sh -k reader).
 # Exits non-zero if any run fails or collects no test.
 set -euo pipefail
@@ -129,6 +130,12 @@ run_pytest "SQLite, whole suite" "$@"
 export TEST_DATABASE_URL=$PG_URL
 run_pytest "PostgreSQL, tests marked pg" -m "$PG_MARKERS" "$@"
 unset TEST_DATABASE_URL
+
+# Whoosh's public API alone: the shortcuts in app/index/whoosh_fast.py switched off. Any call of
+# one raises, and tests/conftest.py fails the session if one was counted.
+export POLICY_ARCHIVE_WHOOSH_FAST=0
+run_pytest "SQLite, Whoosh shortcuts off (search, index, ingest)" -m "not browser" tests/search tests/index tests/ingest "$@"
+unset POLICY_ARCHIVE_WHOOSH_FAST
 
 log "done in $((SECONDS - START))s"
 if [ ${#failed[@]} -gt 0 ]; then

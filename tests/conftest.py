@@ -60,3 +60,14 @@ def official(client) -> dict:
 def commentary(client) -> dict:
     """The seed commentary as the API returns it."""
     return client.get(f"/api/documents/{COMMENTARY}").json()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def whoosh_shortcuts_unused_when_off():
+    """With POLICY_ARCHIVE_WHOOSH_FAST=0 the public API must have answered everything."""
+    from app.index import whoosh_fast
+
+    whoosh_fast.reset()
+    yield
+    if not whoosh_fast.enabled():
+        assert not whoosh_fast.CALLS, f"Whoosh shortcuts ran while switched off: {dict(whoosh_fast.CALLS)}"
