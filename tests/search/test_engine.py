@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections import Counter
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from fastapi.testclient import TestClient
 from markupsafe import escape
 
+import app.ingest.pipeline as ingest_module
 from app.search import engine as search
 
 from app.web import urls
-from tests.helpers import COMMENTARY, OFFICIAL, passage_containing
+from app.web.app import create_app
+from tests.helpers import COMMENTARY, OFFICIAL, SEEDS, TEST_DATA, passage_containing
 
 # These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
 pytestmark = pytest.mark.pg
 
 GRADE_ORDER = {"exact": 0, "near": 1, "related": 2}
+MARKUP_DOC = TEST_DATA / "markup" / "markup-in-text.txt"  # a sentence holding <script>, <b> and &
+EXTRA_DOC = TEST_DATA / "docs" / "extra-official.txt"
+EXTRA_SLUG = "quillfeather-testbeds-statement-2025"
 
 
 def api(client, q: str, **params) -> dict:
@@ -167,15 +174,27 @@ def test_words_are_stemmed(client, official, commentary):
     assert body["results"][0]["match"] == "exact"
 
 
-def test_snippet_escapes_everything_but_mark(client, commentary):
+def test_snippet_escapes_everything_but_mark(client, commentary, ingest):
     body = api(client, "China Intelligent Vehicle Future Challenge")
     hit = body["results"][0]
     assert hit["match"] == "exact"
     assert '"' not in hit["snippet"].replace("<mark>", "").replace("</mark>", "")
     assert html.unescape(re.sub(r"</?mark>", "", hit["snippet"])) == hit["text"]
-    body = api(client, '<script>alert("x")</script> Global South')
-    for r in body["results"]:
-        assert "<script" not in r["snippet"]
+    # A sentence that itself holds markup: found by a quote (the markup inside <mark>) and by
+    # words (the markup around the marks), its snippet shows the markup as text.
+    with TestClient(create_app(ingest(MARKUP_DOC))) as c:
+        for q in ('page reading <script>alert("x")</script> & <b>bold</b> claims', "script alert bold"):
+            hits = api(c, q)["results"]
+            assert hits, q
+            for r in hits:
+                assert "<script>" in r["text"]
+                assert set(re.findall(r"<[^>]*>", r["snippet"])) == {"<mark>", "</mark>"}, r["snippet"]
+                assert html.unescape(re.sub(r"</?mark>", "", r["snippet"])) == r["text"]
+                plain = re.sub(r"</?mark>", "", r["snippet"])
+                assert "&lt;script&gt;" in plain and "&amp;" in plain and "&lt;b&gt;" in plain
+            page = c.get("/search", params={"q": q}).text
+            assert "<script>alert" not in page and "<b>bold" not in page
+            assert hits[0]["snippet"] in page
 
 
 def test_snippet_helper_escapes_and_marks():
@@ -243,12 +262,29 @@ def test_query_length_limit(client, seed_settings):
     assert r.status_code == 422 and f"the limit is {limit}" in r.text
 
 
-def test_literal_mode_takes_every_character_literally(client):
+def test_literal_mode_takes_every_character_literally(client, commentary):
     for q in ['"', "(", "AND", "kind:official", "*", "a OR", "te?t", "\x00", "🙂 Global South", "[2024 TO"]:
         r = client.get("/api/search", params={"q": q})
         assert r.status_code == 200, (q, r.text)
-    body = api(client, "kind:official")
-    assert all(r["match"] != "exact" or "kind official" in search.normalize(r["text"]) for r in body["results"])
+    # Sentences whose own characters are query syntax (a field name and colon, parentheses):
+    # found exactly only as text; as advanced syntax the same query cannot even run.
+    for q, fragment in [("down into several main themes:", "down into several main themes:"),
+                        ("Xi outlined four strengths: (1) Rich data resources;", "Xi outlined four strengths:")]:
+        hit = api(client, q)["results"][0]
+        assert hit["match"] == "exact" and hit["id"] == passage_containing(commentary, fragment)["id"], (q, hit)
+        assert client.get("/api/search", params={"q": q, "mode": "advanced"}).status_code == 400, q
+    # OR is the word "or": the sentence says "and", so it is near, where the operator would make it exact.
+    q = "independent, controllable, OR collaboratively operating"
+    body = api(client, q)
+    assert body["results"] and all(r["match"] != "exact" for r in body["results"])
+    assert api(client, q, mode="advanced")["results"][0]["match"] == "exact"
+    # field:value is two words, not a filter: no sentence says "kind official" or "not kind commentary".
+    assert api(client, "kind:official")["total"] == 0
+    assert api(client, "kind:official", mode="advanced")["total"] > 0
+    body = api(client, "Global South NOT kind:commentary")
+    assert all(r["match"] != "exact" for r in body["results"])
+    assert "commentary" in {r["kind"] for r in body["results"]}
+    assert {r["kind"] for r in api(client, "Global South NOT kind:commentary", mode="advanced")["results"]} == {"official"}
 
 
 def test_empty_and_punctuation_only_queries(client):
@@ -354,11 +390,47 @@ def test_openapi_declares_the_response_models(client):
     assert "/api/verify" in spec["paths"]
 
 
-def test_search_reads_the_index_of_the_sessions_version(client):
-    """Same DB session, same version: the API never mixes versions (smoke test of the wiring)."""
-    a = api(client, "Global South")
-    b = api(client, "Global South")
-    assert a == b
+def test_search_reads_the_index_of_the_sessions_version(ingest, monkeypatch):
+    """A search reads the index of the version its DB snapshot reads, not the newest on disk: while
+    an ingest holds the next version's index on disk uncommitted, searches read the old index;
+    once it commits, the new one. Every query is asked once, so no cached page answers."""
+    settings = ingest(SEEDS)
+    reached, release = threading.Event(), threading.Event()
+
+    def pause(where, progress):
+        if where == "switch":  # the next index is written, its rows are not committed
+            reached.set()
+            assert release.wait(60), "the test never released the ingest"
+
+    monkeypatch.setattr(ingest_module, "_pause", pause)
+    failed: list[BaseException] = []
+
+    def next_version():
+        try:
+            ingest(SEEDS, EXTRA_DOC, settings=settings)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            failed.append(exc)
+
+    def extra_hits(c, q: str) -> list[dict]:
+        return [r for r in api(c, q)["results"] if r["document"] == EXTRA_SLUG]
+
+    with TestClient(create_app(settings)) as c:
+        assert extra_hits(c, "The Quillfeather Council announced shared AI testbeds") == []
+        worker = threading.Thread(target=next_version)
+        worker.start()
+        try:
+            assert reached.wait(60), f"the ingest never reached the switch: {failed}"
+            assert (settings.index_root / "v000002").is_dir()
+            assert extra_hits(c, "Quillfeather Council announced shared AI testbeds for public research") == []
+            assert extra_hits(c, "Each testbed will be open to universities and small firms") == []
+        finally:
+            release.set()
+            worker.join(60)
+        assert not failed, failed
+        assert (settings.index_root / "v000001").is_dir()  # still there: reading it would miss the new sentences
+        for q in ("shared AI testbeds for public research", "open to universities and small firms"):
+            hits = extra_hits(c, q)
+            assert hits and hits[0]["match"] == "exact", (q, hits)
 
 
 @settings(max_examples=300, deadline=None)

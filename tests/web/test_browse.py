@@ -126,6 +126,23 @@ def test_csv_export_has_one_row_per_sentence(client, official, commentary):
 def test_json_export_matches_csv(client):
     records = json.loads(client.get("/export/sentences.json").content)
     assert len(records) > 50 and all("themes" in r and "links" in r for r in records)
+    rows = list(csv.reader(io.StringIO(client.get("/export/sentences.csv").content.decode("utf-8-sig"))))
+    header, rows = rows[0], rows[1:]
+    assert all(list(r) == header for r in records), "the JSON records have the CSV's columns, in order"
+    assert [row[0] for row in rows] == [r["id"] for r in records], "same sentences, same order"
+
+    def as_cell(value) -> str:  # the CSV's spelling: lists joined with |, booleans true/false, null empty
+        if isinstance(value, list):
+            return "|".join(map(str, value))
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return "" if value is None else str(value)
+
+    for record, row in zip(records, rows, strict=True):
+        assert row == [as_cell(record[c]) for c in header], record["id"]
+    # the rows say something: the text survives quoting, and lists and flags are filled in somewhere
+    assert any('"' in r["text"] and "," in r["text"] for r in records)
+    assert any(r["links"] for r in records) and any(r["themes"] for r in records) and any(r["is_directive"] for r in records)
 
 
 def test_atom_feeds_are_valid_xml(client):
