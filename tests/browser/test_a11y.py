@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PAGE_NAMES, PHONE, need, status_of
+from tests.browser.conftest import DESKTOP, PAGE_NAMES, PHONE, status_of
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def describe(violations: list[dict]) -> str:
 @pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]], ids=["1280", "375"])
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_no_serious_accessibility_violations(new_context, visit, pages, axe_path, name, width):
-    path = need(pages, name)
+    path = pages[name]
     viewport = PHONE if width == PHONE["width"] else DESKTOP
     page = new_context(bypass_csp=True, viewport=viewport).new_page()
     visit(page, path, status=status_of(name))

@@ -1,7 +1,7 @@
 """End-to-end tests in a real Chromium: the pages a reader uses, at phone and desktop widths, with and
 without JavaScript, never loading anything from another host, each page under 60 KB of HTML.
 
-Pages still being built (/search, /verify) are tested as soon as the live server serves them.
+Every page type is expected: one that answers 404, or a seed without cross-references, fails.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlparse
 import httpx
 import pytest
 
-from tests.browser.conftest import DESKTOP, PAGE_BUDGET, PAGE_NAMES, PHONE, need, status_of
+from tests.browser.conftest import DESKTOP, PAGE_BUDGET, PAGE_NAMES, PHONE, status_of
 from tests.helpers import COMMENTARY, OFFICIAL
 
 pytestmark = pytest.mark.browser
@@ -116,10 +116,11 @@ def test_theme_filter(page, visit, seed):
 
 
 def test_compare_follows_a_cross_reference_and_back(page, visit, seed):
-    if not seed["links"]:
-        pytest.skip("the seed has no cross-references")
+    assert seed["links"], "the seed's commentary quotes and paraphrases the official readout: no cross-references found"
     visit(page, f"/compare/{COMMENTARY}")
-    link = page.locator(".commentary-side .cmp-links a[href^='#']").first
+    links = page.locator(".commentary-side .cmp-links a[href^='#']")
+    assert links.count() >= 1, "the compare page shows no cross-reference links"
+    link = links.first
     official_id = link.get_attribute("href")[1:]
     commentary_unit = link.locator("xpath=ancestor::div[contains(@class, 'cmp-unit')]").get_attribute("id")
     link.click()
@@ -134,8 +135,7 @@ def test_compare_follows_a_cross_reference_and_back(page, visit, seed):
     assert page.locator(f".commentary-side #{commentary_unit}").count() == 1
 
 
-def test_search_from_home_to_the_highlighted_sentence(page, visit, pages, seed):
-    need(pages, "search")
+def test_search_from_home_to_the_highlighted_sentence(page, visit, seed):
     s = seed["sentence"]
     words = " ".join(s["text"].split()[:12])
     visit(page, "/")
@@ -152,8 +152,7 @@ def test_search_from_home_to_the_highlighted_sentence(page, visit, pages, seed):
         assert s["text"] in page.locator("main").inner_text()
 
 
-def test_quote_check_on_a_pasted_paragraph(page, visit, pages, seed):
-    need(pages, "verify")
+def test_quote_check_on_a_pasted_paragraph(page, visit, seed):
     visit(page, "/verify")
     exact = seed["sentence"]["text"]
     altered = seed["last"]["text"].replace("'", "\u2019").replace(" the ", " teh ", 1)
@@ -184,7 +183,7 @@ def _layout_params():
 @pytest.mark.parametrize(("name", "width"), list(_layout_params()))
 def test_layout(new_context, visit, pages, name, width):
     """Each page at phone and desktop width: nothing wider than the screen (screenshots saved)."""
-    path = need(pages, name)
+    path = pages[name]
     viewport = PHONE if width == PHONE["width"] else DESKTOP
     page = new_context(viewport=viewport, is_mobile=width == PHONE["width"], has_touch=width == PHONE["width"]).new_page()
     visit(page, path, status=status_of(name))
@@ -226,13 +225,12 @@ def test_without_javascript_every_feature_is_reachable(new_context, visit, pages
     page.select_option("#f-kind", "commentary")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url(re.compile(r"kind=commentary"))
-    # the search box is a plain GET form (once /search exists)
-    if "search" in pages:
-        visit(page, "/")
-        page.fill("#site-q", "artificial intelligence")
-        page.get_by_role("button", name="Search").click()
-        page.wait_for_url(re.compile(r"/search\?q=artificial"))
-        assert page.locator("main a[href*='/documents/'], main a[href*='/s/']").count() >= 1
+    # the search box is a plain GET form
+    visit(page, "/")
+    page.fill("#site-q", "artificial intelligence")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/search\?q=artificial"))
+    assert page.locator("main a[href*='/documents/'], main a[href*='/s/']").count() >= 1
 
 
 def test_without_javascript_no_dead_copy_buttons(new_context, visit, pages):
@@ -261,7 +259,7 @@ KIND_OF_PAGE = [
 ]
 
 
-def test_every_link_works_and_every_page_is_small(live_server, pages, page, visit):
+def test_every_link_works_and_every_page_is_small(live_server, page, visit):
     """Crawl the site from the home page by plain links (what a reader without JavaScript can do):
     every link answers, every page type is reachable, every HTML page is under 60 KB."""
     seen: set[str] = set()
@@ -277,9 +275,7 @@ def test_every_link_works_and_every_page_is_small(live_server, pages, page, visi
             seen.add(path)
             resp = http.get(path)
             if resp.status_code >= 400:
-                pending = [name for name, rx in KIND_OF_PAGE if re.match(rx, urlparse(path).path) and name not in pages]
-                if not pending or resp.status_code != 404:  # a link to a page still being built is not broken
-                    broken.append((path, resp.status_code))
+                broken.append((path, resp.status_code))
                 continue
             if "html" not in resp.headers.get("content-type", ""):
                 continue
@@ -299,5 +295,5 @@ def test_every_link_works_and_every_page_is_small(live_server, pages, page, visi
     visit(page, max(sizes, key=sizes.get))  # the screenshot shows the heaviest page
     assert not broken, f"broken links: {broken}"
     assert not heavy, f"pages over {PAGE_BUDGET} bytes: {heavy}"
-    expected = {name for name, _ in KIND_OF_PAGE if name in pages} - {"search"}  # search: by its form
+    expected = {name for name, _ in KIND_OF_PAGE} - {"search"}  # search: reached by its form, not a link
     assert expected <= kinds, f"not reachable by links from the home page: {expected - kinds}"
