@@ -83,7 +83,7 @@ def run_uvicorn(factory: str, *, host: str, port: int, workers: int, log_level: 
         return
     # With several workers uvicorn binds the listening socket itself without IPPROTO_TCP, so
     # asyncio never sets TCP_NODELAY on accepted connections and every keep-alive response
-    # waits ~40 ms for Nagle's algorithm (uvicorn issue #3149); see listening_socket.
+    # waits out Nagle's algorithm's delay (uvicorn issue #3149); see listening_socket.
     from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(factory, **options)

@@ -146,8 +146,8 @@ def the_rest(session: Session, taxonomy, work: Plan, progress: Progress) -> Iter
             by_official[official.slug].append((c, official))
     others = work.others()
     with progress.stage("cross-references + themes", total=len(work.to_align) + len(others)) as tick:
-        # Each document's rows are dropped at their last use: held to the end, they were a
-        # quarter of this process's memory at 10,000 documents.
+        # Each document's rows are dropped at their last use: held to the end, they are a
+        # large share of this process's peak memory on a big archive (see BENCHMARKS.md).
         scanned = {d.id for d in work.officials}
         for c, official in loose:
             _align(session, work.passages, c, official)
