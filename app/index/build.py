@@ -2,84 +2,28 @@
 
 from __future__ import annotations
 
-import marshal
 import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from heapq import merge
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import IndexWriter
 
-from app.ingest import parallel
-from app.text.normalize import normalize
-from app.text.stems import stem_line
+from app.index import whoosh_fast
+from app.index.child import SegmentChild, commit_with, worthwhile
+from app.index.schema import SCHEMA_VERSION, completed, make_schema, passage_fields
 
-SCHEMA_VERSION = "4"  # bump when the schema changes: ingest then rebuilds instead of updating
-
-
-def make_schema() -> Schema:
-    """Sentence-level schema; both text fields keep positions because phrase queries need them."""
-    return Schema(
-        id=ID(stored=True, unique=True),
-        # doc, kind and date are sortable (columns): search facets and orders read them per hit.
-        doc=ID(stored=True, sortable=True),
-        kind=ID(stored=True, sortable=True),
-        unit=ID(stored=True),
-        date=ID(stored=True, sortable=True),
-        publisher=ID(stored=True),
-        themes=KEYWORD(stored=True, commas=True, scorable=False),
-        # Only the exact value is indexed (shift_step=0): Whoosh's default also indexes seven
-        # coarser terms per sentence to speed up wide ranges, a fifth of all postings written,
-        # and positions within a document are few enough for a plain term range.
-        position=NUMERIC(stored=True, sortable=True, shift_step=0),
-        # Stemmed and stop-worded: relevance ranking and "regulations" finding "regulation".
-        text=TEXT(analyzer=StemmingAnalyzer(), phrase=True, stored=True),
-        # Every word, unstemmed, 1-letter words kept: candidates for exact and near quotes.
-        plain=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=1), phrase=True),
-        # The same normalised text as a column: search checks candidates against it, and a
-        # column value is one slice of a mapped file where stored fields are a decompressed pickle.
-        norm=COLUMN(VarBytesColumn()),
-        # Its words' stems (stop words out), as `text` indexes them: "related" results count the
-        # quote's stems in a few dozen candidates, and stemming each candidate again was half of it.
-        stems=COLUMN(VarBytesColumn()),
-        schema_version=STORED(),
-    )
+__all__ = ["SCHEMA_VERSION", "Build", "Searchers", "completed", "make_schema", "passage_fields", "prune",
+           "start_version", "version_dir"]
 
 
 def version_dir(root: Path, version: int) -> Path:
     """The folder of one archive version's index."""
     return root / f"v{version:06d}"
-
-
-def passage_fields(p, doc, theme_slugs: Iterable[str]) -> dict:
-    """The indexed form of one passage, less what `completed` derives from its text."""
-    return {
-        "id": p.id,
-        "doc": doc.slug,
-        "kind": doc.kind,
-        "unit": p.kind,
-        "date": doc.date or "",
-        "publisher": doc.publisher or "",
-        "themes": ",".join(sorted(theme_slugs)),
-        "position": p.position,
-        "text": p.text,
-        "schema_version": SCHEMA_VERSION,
-    }
-
-
-def completed(fields: dict) -> dict:
-    """A record with its normalised text added, computed by the process that indexes it
-    (records sent to the child process travel without it: half the bytes to queue)."""
-    plain = normalize(fields["text"])
-    return {**fields, "plain": plain, "norm": plain.encode("utf-8"), "stems": stem_line(plain).encode("utf-8")}
 
 
 def start_version(root: Path, previous: int | None, version: int) -> tuple[Path, bool]:
@@ -126,90 +70,21 @@ def _schema_matches(folder: Path) -> bool:
 
 # Postings buffered in memory per writer before a sorted run goes to disk. Past one run the
 # cost hardly depends on the run size, and two writers run at once in a large build: the
-# child's, which indexes most of it, and this process's own, beside the ingest's session
-# (at 10,000 documents the ingest process peaked at 623 MB with 160, 525 MB with 64; no slower).
+# child's, which indexes most of it, and this process's own, beside the ingest's session,
+# whose memory a smaller buffer spares at no cost in time.
 LIMIT_MB = 64
 CHILD_LIMIT_MB = 160
-_RUN_CHUNK = 4096  # postings per marshal record in a run file
 
 
-class _RunPool(PostingPool):
-    """Whoosh's posting pool, with its runs on disk written and read back in large chunks.
+def segment_writer(ix) -> IndexWriter:
+    """A writer of one new segment in separate files, through the shortcuts when they are on.
 
-    Once a segment's postings outgrow LIMIT_MB, Whoosh pickles every posting to a run file
-    one call at a time, then unpickles them all for the final merge, the postings still in
-    memory included: a quarter of the time of a large segment. Here a run is a few marshal
-    records of _RUN_CHUNK postings, and the postings still in memory are merged from memory.
-    The postings come out in the same order (each is unique), so the segment is the same.
+    compound=False: a compound segment is copied into each searcher's private memory;
+    separate files are mapped, and shared by every searcher.
     """
-
-    def _write_run(self, f, items) -> None:
-        chunk: list = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) == _RUN_CHUNK:
-                f.write(marshal.dumps(chunk))
-                chunk = []
-        if chunk:
-            f.write(marshal.dumps(chunk))
-        f.close()
-
-    def _read_run(self, path: str) -> Iterator:
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
-        finally:
-            f.close()
-            self._remove_run(path)
-
-    def items(self, maxfiles: int = 128) -> Iterable:
-        if not self.runs:
-            return sorted(self.current)
-        if len(self.runs) >= maxfiles:  # keep open files bounded, as Whoosh does
-            self.reduce_to(maxfiles - 1, maxfiles - 1)
-        current, self.current = sorted(self.current), []
-        runs, self.runs = self.runs, []
-        return merge(current, *[self._read_run(path) for path in runs])
-
-
-class _LengthsOnce:
-    """A new segment's per-document reader whose field lengths are read once per field.
-
-    Writing a segment's postings, Whoosh asks each posting's document for its field length, a
-    seek and a read in the lengths column each time: 2.7 million for 100,000 sentences, a sixth
-    of writing them. Here each field's lengths are read in one pass, then looked up in a list.
-    """
-
-    def __init__(self, reader):
-        self._reader = reader
-
-    def __getattr__(self, name: str):
-        return getattr(self._reader, name)
-
-    def doc_field_length_reader(self, fieldname: str, default=0):
-        get = self._reader.doc_field_length_reader(fieldname, default)
-        return [get(d) for d in range(self._reader.doc_count_all())].__getitem__
-
-
-class _SegmentWriter(SegmentWriter):
-    def per_document_reader(self):
-        return _LengthsOnce(super().per_document_reader())
-
-
-def segment_writer(ix, *, lock: bool = True, limitmb: int = LIMIT_MB) -> SegmentWriter:
-    """A writer of one new uncompounded segment, spilling postings through _RunPool.
-
-    compound=False: a compound segment is copied into each searcher's private memory (about
-    475 MB per searcher at 10,000 documents); separate files are mapped and shared instead.
-    """
-    writer = _SegmentWriter(ix, _lk=lock, limitmb=limitmb, compound=False)
-    writer.pool = _RunPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
-    return writer
+    if whoosh_fast.enabled():
+        return whoosh_fast.segment_writer(ix, limitmb=LIMIT_MB)
+    return ix.writer(limitmb=LIMIT_MB, compound=False)
 
 
 class Build:
@@ -219,8 +94,9 @@ class Build:
     on enriching other documents; records given to `rest` are indexed by this process. Whoosh's
     analysis and posting writing are pure Python, so that keeps a second core busy throughout.
     The child writes a segment of its own placed first, so every document gets the number a
-    single writer fed the `ahead` records, then the `rest`, would give it. A small build is
-    written by this process alone, in that same order.
+    single writer fed the `ahead` records, then the `rest`, would give it. A small build, and
+    every build while the Whoosh shortcuts are off (committing another process's segment is
+    one of them), is written by this process alone, in that same order, and committed plainly.
 
     Not whoosh's procs=N writer: it deals documents to processes in whatever order they ask,
     so document numbers would differ from run to run; and it forks this large process.
@@ -230,8 +106,8 @@ class Build:
         self._ix = whoosh_index.open_dir(str(folder))
         self._writer = segment_writer(self._ix)
         self._folder = folder
-        self.parallel = expected >= parallel.INDEX_MIN_PASSAGES and parallel.cores() > 1
-        self._child: parallel.SegmentChild | None = None
+        self.parallel = worthwhile(expected)
+        self._child: SegmentChild | None = None
         self.added = 0
         try:
             for slug in remove_docs:
@@ -247,7 +123,7 @@ class Build:
             return
         for fields in records:
             if self._child is None:
-                self._child = parallel.SegmentChild(self._folder, limitmb=CHILD_LIMIT_MB)
+                self._child = SegmentChild(self._folder, limitmb=CHILD_LIMIT_MB)
             self._child.add(fields)
             self.added += 1
             if progress:
@@ -270,7 +146,7 @@ class Build:
         """Write this process's segment, wait for the child's, and commit both as one new version."""
         try:
             if self._child:
-                parallel.commit_with(self._writer, self._child)
+                commit_with(self._writer, self._child)
             else:
                 self._writer.commit()
         except BaseException:

@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
@@ -106,9 +107,13 @@ def test_postings_read_in_bulk_match_whoosh_across_segments_and_deletions(tmp_pa
             assert list(got) == ids and list(got_weights) == weights, (field, word)
 
 
-def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_path, monkeypatch):
+def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_path, monkeypatch, whoosh_switch):
     """_RunPool writes its runs in marshal chunks and merges the rest from memory: same postings."""
     import app.index.build as index_module
+    from app.index import whoosh_fast
+
+    if not whoosh_switch(True):  # this test is about the shortcut itself, whatever the run's setting
+        pytest.skip(f"the Whoosh shortcuts need whoosh3=={whoosh_fast.WRITTEN_FOR}")
 
     texts = [f"sentence {n} of the archive says " + " ".join(f"w{(n * k) % 97}" for k in range(1, 25))
              for n in range(1200)]
@@ -116,7 +121,7 @@ def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_pa
     def build(folder: Path, limitmb: int, whoosh_own: bool = False):
         ix = whoosh_index.create_in(str(folder), make_schema())
         writer = (SegmentWriter(ix, limitmb=limitmb, compound=False) if whoosh_own
-                  else index_module.segment_writer(ix, limitmb=limitmb))
+                  else whoosh_fast.segment_writer(ix, limitmb=limitmb))
         for n, text in enumerate(texts):
             writer.add_document(**index_module.completed(dict(
                 id=f"p{n}", doc=f"d{n // 40}", kind="official", unit="sentence", date="2025", publisher="",
@@ -126,7 +131,7 @@ def test_a_segment_whose_postings_spill_to_disk_is_the_one_kept_in_memory(tmp_pa
         with ix.searcher() as s:
             return spilled, list(s.reader().iter_postings()), [f for _, f in s.reader().iter_docs()]
 
-    monkeypatch.setattr(index_module, "_RUN_CHUNK", 100)  # several records per run
+    monkeypatch.setattr(whoosh_fast, "_RUN_CHUNK", 100)  # several records per run
     (tmp_path / "memory").mkdir()
     (tmp_path / "disk").mkdir()
     in_memory = build(tmp_path / "memory", limitmb=64)
