@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from app.web import urls
 from app.store.models import Crossref, Document, DocumentAlias, Passage, PassageTheme
 
 MAX_REDIRECT_HOPS = 20
@@ -53,33 +52,11 @@ class Resolved:
     target: object | None = None
 
 
-def document_obj(d: Document, sentences: int | None = None) -> dict:
-    """The JSON form of a document's metadata."""
-    return {
-        "slug": d.slug, "title": d.title, "kind": d.kind, "date": d.date, "event_date": d.event_date,
-        "publisher": d.publisher, "author": d.author, "translator": d.translator, "language": d.language,
-        "source_url": d.source_url, "retrieved": d.retrieved, "comments_on": d.comments_on,
-        "aliases": list(d.aliases or []), "headline": d.headline, "dateline": d.dateline,
-        "sha256": d.source_sha256, "status": d.status,
-        "sentences": d.sentence_count if sentences is None else sentences,
-        "url": urls.document(d.slug), "api_url": urls.api_document(d.slug),
-    }
-
-
 def passage_obj(p: Passage, d: Document, themes: list[str] | None = None) -> dict:
-    """The JSON form of one passage (the archive's "sentence object")."""
-    obj = {
-        "id": p.id, "document": d.slug, "kind": d.kind, "unit": p.kind, "text": p.text,
-        "section": p.section_title, "paragraph": p.paragraph, "position": p.position,
-        "date": d.date, "publisher": d.publisher, "language": d.language,
-        "themes": themes or [], "is_directive": bool(p.is_directive), "active": bool(p.active),
-        "url": urls.document(d.slug, p.id), "permalink": urls.passage(p.id),
-    }
-    if p.is_directive:
-        obj.update(speaker=p.speaker, directive_verb=p.directive_verb, citation_url=urls.directive(p.id))
-    if d.kind == "commentary" and p.kind != "heading":
-        obj["claim"] = p.claim
-    return obj
+    """TRANSITIONAL: app/search still builds the quote check's source here; it moves to app.web.serialize."""
+    from app.web.serialize import passage_obj as shape
+
+    return shape(p, d, themes)
 
 
 def list_documents(session: Session, *, kind: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Document]]:
@@ -262,25 +239,28 @@ def document_view(session: Session, doc: Document) -> DocumentView:
     return DocumentView(doc, sections, passages, themes_for(session, ids), crossrefs_for(session, ids), commentaries, official)
 
 
-def document_json(view: DocumentView) -> dict:
-    """The JSON twin of the reader."""
-    obj = document_obj(view.document)
-    obj["passages"] = [
-        passage_obj(p, view.document, view.themes.get(p.id)) for p in view.passages
-    ]
-    obj["commentaries"] = [c.slug for c in view.commentaries]
-    return obj
+@dataclass
+class PassageView:
+    """One passage with its document, themes and cross-references; for its page, its neighbours
+    and the earlier wordings corrected into it too."""
+
+    passage: Passage
+    document: Document
+    themes: list[str]
+    links: list[Link]
+    before: list[Passage] = field(default_factory=list)
+    after: list[Passage] = field(default_factory=list)
+    history: list[Passage] = field(default_factory=list)
 
 
-def passage_json(session: Session, p: Passage) -> dict:
-    """One passage with its document's slug and kind, themes and cross-references."""
-    doc = session.get(Document, p.document_id)
-    obj = passage_obj(p, doc, themes_for(session, [p.id]).get(p.id))
-    obj["crossrefs"] = [
-        {"passage": passage_obj(link.passage, link.document), "relation": link.relation, "score": link.score}
-        for link in crossrefs_for(session, [p.id]).get(p.id, [])
-    ]
-    return obj
+def passage_view(session: Session, p: Passage, *, around: bool = False) -> PassageView:
+    """What a passage's API answer shows, and with `around` what its page shows besides."""
+    view = PassageView(p, session.get(Document, p.document_id), themes_for(session, [p.id]).get(p.id, []),
+                       crossrefs_for(session, [p.id]).get(p.id, []))
+    if around:
+        view.before, view.after = context(session, p)
+        view.history = history(session, p.id)
+    return view
 
 
 def _context_statement():

@@ -15,9 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.store import reads as queries
 
-from app.web import urls
+from app.web import resolve, urls
 from app.config import Settings
-from app.web.pagecache import PAGE_SLOT
+from app.web import pagecache
 
 log = logging.getLogger("policy_archive")
 
@@ -107,9 +107,7 @@ def get_page_session(request: Request):
     page under the version it actually shows.
     """
     with request.app.state.sessions() as session:
-        slot = request.scope.get(PAGE_SLOT)
-        if slot is not None:
-            slot["version"] = queries.version_key(session)
+        pagecache.remember_version(request, lambda: queries.version_key(session))
         yield session
 
 
@@ -147,6 +145,7 @@ def error_response(request: Request, status_code: int, detail: str) -> HTMLRespo
 
 def install_error_handlers(app) -> None:
     """Clear errors for every failure; no user input reaches a bare 500."""
+    resolve.install(app)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 
 import anyio
 import anyio.to_thread
@@ -15,8 +16,23 @@ from app.lru import SizedLRU
 
 log = logging.getLogger("policy_archive")
 
-# Where a page's handler leaves the archive version it read (see get_page_session).
+# Where a page's handler leaves the archive version it read: only through the two functions below.
 PAGE_SLOT = "policy_archive.page"
+
+
+def remember_version(request, read_version: Callable[[], tuple | None]) -> None:
+    """File the page being rendered under the archive version `read_version()` returns.
+
+    Called only when CachePages is recording this request, so other requests skip the read.
+    """
+    slot = request.scope.get(PAGE_SLOT)
+    if slot is not None:
+        slot["version"] = read_version()
+
+
+def remembered_version(request) -> tuple | None:
+    """The version this request's page session read (remember_version), if it read one."""
+    return (request.scope.get(PAGE_SLOT) or {}).get("version")
 
 
 def _page_size(page: tuple[int, list, bytes]) -> int:

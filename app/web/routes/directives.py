@@ -4,9 +4,7 @@ from fastapi import APIRouter, Request
 
 from app.store import browse
 
-from app.store import reads as queries
-
-from app.web import urls
+from app.web import serialize, urls
 from app.store.models import Document
 from app.web.routes.params import Limit, Offset, Slug, Sort, Text, filters
 from app.web.deps import PageSessionDep, SessionDep, render
@@ -34,5 +32,4 @@ def api_directives(session: SessionDep, theme: Text = None, doc: Slug = None, pu
                    sort: Sort = "date-desc", offset: Offset = 0, limit: Limit = PAGE) -> dict:
     """Directive sentence objects with speaker, directing verb and citation URL."""
     page = browse.directives(session, filters(None, doc, publisher, theme, sort), offset, limit)
-    return {"total": page.total, "offset": offset,
-            "results": [queries.passage_obj(r.passage, r.document, r.themes) for r in page.rows]}
+    return serialize.passage_list(page, offset)

@@ -1,41 +1,35 @@
 """Passage permalinks (/s/), directive citation pages (/d/) and the passage API."""
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from app.web import cite
 
 from app.store import reads as queries
 
-from app.web import urls
+from app.web import resolve, serialize, urls
 from app.store.models import Document
 from app.web.deps import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["passages"])
 
 
-def _lookup(session, passage_id: str) -> queries.Resolved:
-    found = queries.resolve_passage(session, passage_id)
-    if found is None:
-        raise HTTPException(404, f"No passage '{passage_id}' in the archive.")
-    return found
-
-
-def _gone(request: Request, session, found: queries.Resolved):
-    doc = session.get(Document, found.item.document_id)
-    return render(request, "gone.html", {"passage": found.item, "document": doc}, status_code=410)
+def _gone_page(request: Request, session):
+    """The tombstone page of a removed passage, with its last known text."""
+    def page(p):
+        doc = session.get(Document, p.document_id)
+        return render(request, "gone.html", {"passage": p, "document": doc}, status_code=410)
+    return page
 
 
 def _page(request: Request, session, p, template: str, canonical: str):
-    doc = session.get(Document, p.document_id)
-    before, after = queries.context(session, p)
+    view = queries.passage_view(session, p, around=True)
     base = str(request.base_url).rstrip("/")
+    own = urls.directive(p.id) if p.is_directive else urls.passage(p.id)
     return render(request, template, {
-        "p": p, "doc": doc, "before": before, "after": after,
-        "themes": queries.themes_for(session, [p.id]).get(p.id, []),
-        "links": queries.crossrefs_for(session, [p.id]).get(p.id, []),
-        "history": queries.history(session, p.id),
-        "citations": cite.citations(p, doc, urls.absolute(base, urls.directive(p.id) if p.is_directive else urls.passage(p.id))),
+        "p": p, "doc": view.document, "before": view.before, "after": view.after,
+        "themes": view.themes, "links": view.links, "history": view.history,
+        "citations": cite.citations(p, view.document, urls.absolute(base, own)),
         "canonical": canonical, "absolute_canonical": urls.absolute(base, canonical),
         "json_url": urls.api_passage(p.id),
     })
@@ -44,25 +38,17 @@ def _page(request: Request, session, p, template: str, canonical: str):
 @router.get("/s/{passage_id}", include_in_schema=False)
 def passage_page(request: Request, passage_id: str, session: PageSessionDep):
     """A passage's permanent page: text, context, links and correction history."""
-    found = _lookup(session, passage_id)
-    if found.status == "moved":
-        return RedirectResponse(urls.passage(found.target.id), status_code=301)
-    if found.status == "gone":
-        return _gone(request, session, found)
-    return _page(request, session, found.item, "passage.html", urls.passage(found.item.id))
+    p = resolve.passage(session, passage_id, moved_to=urls.passage, gone=_gone_page(request, session))
+    return _page(request, session, p, "passage.html", urls.passage(p.id))
 
 
 @router.get("/d/{passage_id}", include_in_schema=False)
 def directive_page(request: Request, passage_id: str, session: PageSessionDep):
     """A directive's citable page; other passages redirect to their /s/ page."""
-    found = _lookup(session, passage_id)
-    if found.status == "moved":
-        return RedirectResponse(urls.directive(found.target.id), status_code=301)
-    if found.status == "gone":
-        return _gone(request, session, found)
-    if not found.item.is_directive:
-        return RedirectResponse(urls.passage(found.item.id), status_code=301)
-    return _page(request, session, found.item, "directive.html", urls.directive(found.item.id))
+    p = resolve.passage(session, passage_id, moved_to=urls.directive, gone=_gone_page(request, session))
+    if not p.is_directive:
+        return RedirectResponse(urls.passage(p.id), status_code=301)
+    return _page(request, session, p, "directive.html", urls.directive(p.id))
 
 
 @router.get("/api/passages/{passage_id}", summary="One passage",
@@ -70,11 +56,8 @@ def directive_page(request: Request, passage_id: str, session: PageSessionDep):
                        410: {"description": "Removed; the body carries the last known text"}})
 def api_passage(passage_id: str, session: SessionDep):
     """The passage with its document's slug and kind, themes, claim label and cross-references."""
-    found = _lookup(session, passage_id)
-    if found.status == "moved":
-        return RedirectResponse(urls.api_passage(found.target.id), status_code=301)
-    if found.status == "gone":
-        doc = session.get(Document, found.item.document_id)
-        return JSONResponse({"detail": f"Passage '{passage_id}' was removed from the archive.",
-                             "last_known": queries.passage_obj(found.item, doc)}, status_code=410)
-    return queries.passage_json(session, found.item)
+    def gone(p):
+        return JSONResponse(serialize.passage_gone(passage_id, p, session.get(Document, p.document_id)), status_code=410)
+
+    p = resolve.passage(session, passage_id, moved_to=urls.api_passage, gone=gone)
+    return serialize.passage_json(queries.passage_view(session, p))

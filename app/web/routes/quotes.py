@@ -19,9 +19,10 @@ from app.search import engine as search
 
 from app.web import urls
 from app.config import Settings
-from app.web.pagecache import PAGE_SLOT
+from app.web import pagecache
 from app.search.engine import Filters, SearchError
 from app.web.deps import PageSessionDep, SessionDep, SettingsDep, render
+from app.web.routes.params import SLUG_MAX, Kind, Slug, ThemeSlug
 
 router = APIRouter(tags=["search"])
 
@@ -32,7 +33,6 @@ MAX_PAGE_SIZE = _DEFAULTS["max_page_size"].default
 PAGE = 20
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"  # a real month and day number
 _DATE_RE = re.compile(DATE_PATTERN)
-_SLUG_MAX = 80
 
 Grade = Literal["exact", "near", "related"]
 
@@ -143,7 +143,7 @@ class VerifyResponse(BaseModel):
 @contextmanager
 def _searcher(request: Request, session) -> Iterator:
     """A searcher of the archive version this request's DB session reads, leased for the block."""
-    read = (request.scope.get(PAGE_SLOT) or {}).get("version")  # a cached page's session read it already
+    read = pagecache.remembered_version(request)  # a cached page's session read it already
     version = read[0] if read else queries.current_version(session)
     if not version:
         yield None
@@ -162,9 +162,6 @@ QParam = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=(
     "A quote or words (mode=quote: every character literal), or Whoosh syntax (mode=advanced: AND, OR, NOT, "
     f"\"phrases\", trailing wildcards, field:value). At most {MAX_QUERY_CHARS} characters."))]
 ModeParam = Annotated[Literal["quote", "advanced"], Query(description="quote (default) or advanced")]
-KindParam = Annotated[Literal["official", "commentary"] | None, Query(description="official or commentary")]
-SlugParam = Annotated[str | None, Query(max_length=_SLUG_MAX, description="a document slug")]
-ThemeParam = Annotated[str | None, Query(max_length=_SLUG_MAX, description="a theme slug")]
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page (at most {MAX_PAGE_SIZE})")]
 OffsetParam = Annotated[int, Query(ge=0, le=search.MAX_OFFSET, description=f"results to skip (at most {search.MAX_OFFSET})")]
@@ -176,7 +173,7 @@ OffsetParam = Annotated[int, Query(ge=0, le=search.MAX_OFFSET, description=f"res
 @router.get("/api/search", summary="Search passages", response_model=SearchResponse,
             responses={400: {"model": Problem, "description": "Advanced syntax error, or a configured limit exceeded"}})
 def api_search(request: Request, session: PageSessionDep, settings: SettingsDep, q: QParam = "", mode: ModeParam = "quote",
-               kind: KindParam = None, doc: SlugParam = None, theme: ThemeParam = None,
+               kind: Kind = None, doc: Slug = None, theme: ThemeSlug = None,
                date_from: DateParam = None, date_to: DateParam = None,
                limit: LimitParam = PAGE, offset: OffsetParam = 0) -> JSONResponse:
     """Quote mode grades every result exact, near or related (see the `match` field); advanced
@@ -224,8 +221,8 @@ def _page_params(settings: Settings, q: str, mode: str, kind: str, doc: str, the
     if kind and kind not in ("official", "commentary"):
         problem = problem or "kind is 'official' or 'commentary'."
     for name in ("doc", "theme"):
-        if p[name] and len(p[name]) > _SLUG_MAX:
-            problem = problem or f"{name} is at most {_SLUG_MAX} characters."
+        if p[name] and len(p[name]) > SLUG_MAX:
+            problem = problem or f"{name} is at most {SLUG_MAX} characters."
     for name in ("date_from", "date_to"):
         if p[name] and not _DATE_RE.match(p[name]):
             problem = problem or f"{name.replace('_', ' ')} should look like 2025-04-26 (or 2025, or 2025-04)."

@@ -4,9 +4,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from app.store import browse
 
-from app.store import reads as queries
-
-from app.web import urls
+from app.web import serialize, urls
 from app.store.models import Document
 from app.web.routes.params import Kind, Limit, Offset, Slug, Sort, Text, filters
 from app.web.deps import PageSessionDep, SessionDep, render
@@ -24,7 +22,7 @@ def themes_page(request: Request, session: PageSessionDep):
 @router.get("/api/themes", summary="List themes")
 def api_themes(session: SessionDep) -> dict:
     """Every theme with its label, description, parent and sentence counts per kind."""
-    return {"themes": browse.themes_with_counts(session)}
+    return serialize.theme_list(browse.themes_with_counts(session))
 
 
 def _theme_or_404(session, slug: str):
@@ -55,8 +53,4 @@ def api_theme(slug: str, session: SessionDep, kind: Kind = None, doc: Slug = Non
     """Sentence objects carrying the theme, with the same filters as the page."""
     theme = _theme_or_404(session, slug)
     page = browse.theme_passages(session, slug, filters(kind, doc, publisher, None, sort), offset, limit)
-    return {
-        "theme": {"slug": theme.slug, "label": theme.label, "description": theme.description, "parent": theme.parent},
-        "total": page.total, "offset": offset,
-        "results": [queries.passage_obj(r.passage, r.document, r.themes) for r in page.rows],
-    }
+    return serialize.theme_passages(theme, page, offset)

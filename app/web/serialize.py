@@ -1,0 +1,110 @@
+"""JSON shapes of everything the API returns: one place for each."""
+
+from __future__ import annotations
+
+from app.enrich.links import word_diff
+from app.store.browse import Page
+from app.store.models import Document, Passage, Theme
+from app.store.reads import DocumentView, PassageView
+from app.web import urls
+
+
+def document_obj(d: Document, sentences: int | None = None) -> dict:
+    """The JSON form of a document's metadata."""
+    return {
+        "slug": d.slug, "title": d.title, "kind": d.kind, "date": d.date, "event_date": d.event_date,
+        "publisher": d.publisher, "author": d.author, "translator": d.translator, "language": d.language,
+        "source_url": d.source_url, "retrieved": d.retrieved, "comments_on": d.comments_on,
+        "aliases": list(d.aliases or []), "headline": d.headline, "dateline": d.dateline,
+        "sha256": d.source_sha256, "status": d.status,
+        "sentences": d.sentence_count if sentences is None else sentences,
+        "url": urls.document(d.slug), "api_url": urls.api_document(d.slug),
+    }
+
+
+def passage_obj(p: Passage, d: Document, themes: list[str] | None = None) -> dict:
+    """The JSON form of one passage (the archive's "sentence object")."""
+    obj = {
+        "id": p.id, "document": d.slug, "kind": d.kind, "unit": p.kind, "text": p.text,
+        "section": p.section_title, "paragraph": p.paragraph, "position": p.position,
+        "date": d.date, "publisher": d.publisher, "language": d.language,
+        "themes": themes or [], "is_directive": bool(p.is_directive), "active": bool(p.active),
+        "url": urls.document(d.slug, p.id), "permalink": urls.passage(p.id),
+    }
+    if p.is_directive:
+        obj.update(speaker=p.speaker, directive_verb=p.directive_verb, citation_url=urls.directive(p.id))
+    if d.kind == "commentary" and p.kind != "heading":
+        obj["claim"] = p.claim
+    return obj
+
+
+def document_list(total: int, offset: int, docs: list[Document]) -> dict:
+    """A page of /api/documents."""
+    return {"total": total, "offset": offset, "documents": [document_obj(d) for d in docs]}
+
+
+def document_json(view: DocumentView) -> dict:
+    """The JSON twin of the reader."""
+    obj = document_obj(view.document)
+    obj["passages"] = [
+        passage_obj(p, view.document, view.themes.get(p.id)) for p in view.passages
+    ]
+    obj["commentaries"] = [c.slug for c in view.commentaries]
+    return obj
+
+
+def document_gone(slug: str, d: Document) -> dict:
+    """The body of a retired document's 410."""
+    return {"detail": f"Document '{slug}' was retired from the archive.", "document": document_obj(d)}
+
+
+def passage_json(view: PassageView) -> dict:
+    """One passage with its document's slug and kind, themes and cross-references."""
+    obj = passage_obj(view.passage, view.document, view.themes)
+    obj["crossrefs"] = [
+        {"passage": passage_obj(link.passage, link.document), "relation": link.relation, "score": link.score}
+        for link in view.links
+    ]
+    return obj
+
+
+def passage_gone(passage_id: str, p: Passage, d: Document) -> dict:
+    """The body of a removed passage's 410: its last known text."""
+    return {"detail": f"Passage '{passage_id}' was removed from the archive.", "last_known": passage_obj(p, d)}
+
+
+def passage_list(page: Page, offset: int) -> dict:
+    """A page of passages (directives, a theme's passages)."""
+    return {"total": page.total, "offset": offset,
+            "results": [passage_obj(r.passage, r.document, r.themes) for r in page.rows]}
+
+
+def theme_list(themes: list[dict]) -> dict:
+    """/api/themes: the taxonomy with counts (see browse.themes_with_counts)."""
+    return {"themes": themes}
+
+
+def theme_passages(theme: Theme, page: Page, offset: int) -> dict:
+    """/api/themes/{slug}: the theme and a page of its passages."""
+    return {
+        "theme": {"slug": theme.slug, "label": theme.label, "description": theme.description, "parent": theme.parent},
+        **passage_list(page, offset),
+    }
+
+
+def crossref_list(rows) -> list[dict]:
+    """/api/crossrefs: each link as both sentences, the relation, its score and the word diff.
+
+    An `interprets` link reads the official text without quoting it, so no diff is shown for it.
+    """
+    return [
+        {"commentary": passage_obj(c, cd), "official": passage_obj(o, od),
+         "relation": relation, "score": score,
+         "diff": word_diff(c.text, o.text) if relation != "interprets" else None}
+        for c, cd, o, od, relation, score in rows
+    ]
+
+
+def health(version: int) -> dict:
+    """/healthz."""
+    return {"status": "ok", "version": version}
