@@ -16,16 +16,19 @@ RUN groupadd --system --gid 10001 archive \
  && mkdir -p /data && chown archive:archive /data
 
 WORKDIR /app
-# Editable install, as scripts/serve.sh does: migrations, templates, static files and seeds are read
-# from this source tree (app/config.py finds them next to the package).
-COPY pyproject.toml README.md alembic.ini ./
-COPY app ./app
-COPY migrations ./migrations
-COPY templates ./templates
-COPY static ./static
+# A normal install: the wheel carries the templates, static files, migrations and default themes
+# inside the package (app/resources.py), so the source tree is removed once it is installed.
+COPY pyproject.toml README.md /tmp/src/
+COPY app /tmp/src/app
+COPY migrations /tmp/src/migrations
+COPY templates /tmp/src/templates
+COPY static /tmp/src/static
+COPY seeds/themes.toml /tmp/src/seeds/themes.toml
+RUN pip install /tmp/src && rm -rf /tmp/src
+# The seed documents the entry point ingests on first start (POLICY_ARCHIVE_SEEDS).
 COPY seeds ./seeds
 COPY scripts/docker-entrypoint.sh /usr/local/bin/policy-archive-entrypoint
-RUN pip install -e . && chmod 0755 /usr/local/bin/policy-archive-entrypoint
+RUN chmod 0755 /usr/local/bin/policy-archive-entrypoint
 
 USER archive
 VOLUME ["/data"]

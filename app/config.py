@@ -7,7 +7,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from app.resources import PROJECT_ROOT, STATIC_DIR, TEMPLATES_DIR, THEMES_FILE
+
+__all__ = ["PROJECT_ROOT", "Settings"]
 
 
 class Settings(BaseSettings):
@@ -17,9 +19,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), validation_alias="POLICY_ARCHIVE_DATA")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
-    themes_file: Path = PROJECT_ROOT / "seeds" / "themes.toml"
-    templates_dir: Path = PROJECT_ROOT / "templates"
-    static_dir: Path = PROJECT_ROOT / "static"
+    # The checkout's folders, or the installed package's copies (app/resources.py).
+    themes_file: Path = THEMES_FILE
+    templates_dir: Path = TEMPLATES_DIR
+    static_dir: Path = STATIC_DIR
     max_file_bytes: int = 5 * 1024 * 1024
     max_query_chars: int = 1000  # a long paragraph; longer inputs get a 422 with a message
     max_verify_chars: int = 5000

@@ -11,12 +11,13 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import PROJECT_ROOT, Settings
+from app.config import Settings
+from app.resources import MIGRATIONS_DIR
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = PROJECT_ROOT / "migrations"
+MIGRATIONS = MIGRATIONS_DIR
 # `revision = "0002"` and `down_revision = "0001"` lines of a migration script, with or without
 # the type annotations newer Alembic templates write (`down_revision: str | None = ...`).
 _REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
@@ -57,11 +58,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(settings: Settings) -> Config:
-    """Alembic configuration pointing at the project's migrations and the settings' URL."""
+    """Alembic configuration pointing at the project's migrations and the settings' URL.
+
+    Set in code rather than read from alembic.ini, which an installed wheel does not have; the
+    URL comes from the settings (migrations/env.py), and `app` is already importable there.
+    """
     from alembic.config import Config
 
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     cfg.attributes["settings"] = settings
     return cfg
 
