@@ -1,0 +1,82 @@
+"""What reading the sources produces: documents, the problems found, and the rules for keeping one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SourceError(Exception):
+    """A problem in one source file, located by file and (where known) line."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.path, self.line, self.message = str(path), line, message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class SourceDocument:
+    """One document to ingest: its metadata, its body text and where it came from."""
+
+    meta: dict
+    body: str | None  # None for an unchanged file taken from `known` (see collect): never re-stored
+    path: str
+    first_line: int
+    file_sha256: str
+    warnings: list[str] = field(default_factory=list)
+    # Where the metadata was written (the manifest, or the file's own front matter) and the
+    # line of each key there, so problems found across documents can point at the right line.
+    meta_path: str = ""
+    key_lines: dict[str, int | None] = field(default_factory=dict)
+    known_fingerprint: str | None = None
+    # (st_size, st_mtime_ns) taken before the file was read; None when it may not be trusted.
+    file_stat: tuple[int, int] | None = None
+
+    @property
+    def slug(self) -> str:
+        """The document's permanent slug."""
+        return self.meta["slug"]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the text or any metadata changes, so unchanged documents are skipped."""
+        if self.known_fingerprint:
+            return self.known_fingerprint
+        payload = json.dumps([self.file_sha256, self.meta, self.body], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass
+class Collected:
+    """Documents read from the sources, and every problem found on the way."""
+
+    documents: list[SourceDocument] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    bad_files: set[str] = field(default_factory=set)
+    # Slugs of documents refused for a problem: with --skip-bad they keep their archived
+    # version rather than being retired as if they had left the sources.
+    bad_slugs: set[str] = field(default_factory=set)
+
+    def fail(self, error: SourceError) -> None:
+        """Record an error and remember its file as bad."""
+        self.errors.append(error)
+        self.bad_files.add(error.path)
+
+
+def add_document(result: Collected, doc: SourceDocument, problems: list[SourceError]) -> bool:
+    """Keep `doc` unless it has problems; True when kept."""
+    if problems:
+        for p in problems:
+            result.fail(p)
+        if doc.meta.get("slug"):
+            result.bad_slugs.add(doc.meta["slug"])
+        return False
+    if not doc.body.strip():
+        result.fail(SourceError(doc.path, f"document '{doc.slug}' has no text"))
+        result.bad_slugs.add(doc.slug)
+        return False
+    result.documents.append(doc)
+    return True
