@@ -1,0 +1,125 @@
+"""Claim labels of the scored commentary units and the links they get (steps 5-6 in app.enrich.links)."""
+
+from __future__ import annotations
+
+import math
+
+from app.enrich.link_params import (
+    ATTRIB_LINK_MIN, EXTRA_GAIN_MIN, EXTRA_LINK_MIN, EXTRA_MIN_NEW, INHERITED_FACTOR,
+    INTERP_LINK_MIN, LEAD_IN_OWN_MIN, MARGIN_RATIO, MAX_LINKS, NOVELTY_MAX, NOVELTY_MAX_WEAK,
+    REPORT_LINK_MIN, REPORT_MIN, REPORT_STRONG, REPORT_WEAK,
+)
+from app.enrich.link_scores import Cand, Feat
+from app.enrich.link_types import Link
+
+
+def _claim(f: Feat, previous: str | None) -> str:
+    best = f.best_own
+    if f.strong:
+        return "interprets"
+    if best >= REPORT_STRONG:
+        return "reports"
+    if f.background:
+        return "background"
+    if f.attribution and best >= ATTRIB_LINK_MIN:
+        return "reports"
+    if f.anaphor and previous in ("background", "interprets"):
+        return previous
+    if f.weak:
+        return "interprets"
+    if best >= REPORT_MIN and f.novelty <= NOVELTY_MAX:
+        return "reports"
+    if best >= REPORT_WEAK and f.novelty <= NOVELTY_MAX_WEAK:
+        runner_up = sorted((c.own for c in f.cands), reverse=True)[1:2] or [0.0]
+        if best >= MARGIN_RATIO * runner_up[0]:
+            return "reports"
+    if f.attribution and f.cands and f.cands[0].rank >= REPORT_LINK_MIN:
+        return "reports"  # attributed, and the official text has something it can draw on
+    return "background"
+
+
+def label_claims(feats: list[Feat], lists) -> list[str]:
+    claims: list[str] = []
+    for f in feats:
+        claims.append(_claim(f, claims[-1] if claims else None))
+    for lead, items in lists:
+        cueless = [
+            i for i in items if not (feats[i].strong or feats[i].background or feats[i].weak)
+        ]
+        reporting = lead is not None and feats[lead].attribution and claims[lead] == "reports"
+        if not reporting:
+            reporting = sum(claims[i] == "reports" for i in items) * 2 > len(items)
+        if reporting:
+            for i in cueless:
+                if feats[i].cands and feats[i].cands[0].rank >= REPORT_LINK_MIN:
+                    claims[i] = "reports"
+            if lead is not None and not (feats[lead].strong or feats[lead].background):
+                claims[lead] = "reports"
+    return claims
+
+
+def _inherit(f: Feat, source: Cand) -> Cand:
+    """`f`'s own candidate for the official sentence `source` points to, else a weaker copy."""
+    mine = next((m for m in f.cands if m.index == source.index), None)
+    if mine is not None and mine.own >= INHERITED_FACTOR * source.own:
+        return mine
+    weak = INHERITED_FACTOR * source.own
+    return Cand(source.index, 0.0, weak, weak, False)
+
+
+def choose_links(feats, lists, claims, off, idf) -> list[Link]:
+    chosen: list[list[Cand]] = [[] for _ in feats]
+    lead_ins = {lead for lead, _ in lists if lead is not None}
+    for i, f in enumerate(feats):
+        if claims[i] != "reports" or not f.cands:
+            continue
+        first = f.cands[0]
+        if first.rank < REPORT_LINK_MIN or (i in lead_ins and first.own < LEAD_IN_OWN_MIN):
+            continue  # a lead-in's weak guess gives way to what its items link to
+        picked = [first]
+        # Words the previous unit already had are given information ("this session"),
+        # not evidence for a further source.
+        covered = set(f.prep.stems & off[first.index].stems)
+        if i > 0:
+            covered |= feats[i - 1].prep.stems
+        for c in f.cands[1:]:
+            if len(picked) >= MAX_LINKS:
+                break
+            new = (f.prep.stems & off[c.index].stems) - covered
+            gain = math.fsum(idf[s] for s in new) / f.weight
+            if c.own >= EXTRA_LINK_MIN and gain >= EXTRA_GAIN_MIN and len(new) >= EXTRA_MIN_NEW:
+                picked.append(c)
+                covered |= new
+        chosen[i] = picked
+    # A lead-in links to what its items link to.
+    for lead, items in lists:
+        if lead is None or claims[lead] != "reports":
+            continue
+        have = {c.index for c in chosen[lead]}
+        for i in items:
+            for c in chosen[i][:1]:
+                if c.index not in have and len(chosen[lead]) < MAX_LINKS:
+                    chosen[lead].append(_inherit(feats[lead], c))
+                    have.add(c.index)
+    # Interpretations: the previous unit's links after an anaphor, else the best candidate.
+    for i, f in enumerate(feats):
+        if claims[i] != "interprets":
+            continue
+        inherited = [_inherit(f, c) for c in chosen[i - 1][:1]] if i else []
+        own = [f.cands[0]] if f.cands and f.cands[0].rank >= INTERP_LINK_MIN else []
+        if f.demonstrative:  # "This suggests ...": about what the previous unit said
+            chosen[i] = inherited or own
+        else:  # "Her emphasis on ...": own evidence first
+            chosen[i] = own or (inherited if f.anaphor else [])
+    links = []
+    for i, f in enumerate(feats):
+        for c in chosen[i]:
+            if claims[i] == "interprets":
+                relation = "interprets"
+            else:
+                relation = "quotes" if c.quote else "paraphrases"
+            # reports: the lexical pair score; interprets: the ranked score (heading, order)
+            score = c.rank if relation == "interprets" else c.own
+            score = round(max(0.0, min(1.0, score)), 3)
+            links.append(Link(f.prep.unit.id, off[c.index].unit.id, relation, score))
+    return links

@@ -1,0 +1,31 @@
+"""Thresholds and weights of the commentary-to-official aligner; app.enrich.links explains each."""
+
+STEM_LENGTH = 7  # characters kept of a stem: "regulation"/"regulatory" -> "regulat"
+SHORTLIST = 4  # official candidates per commentary unit that get fuzzy and span scoring
+PREFIX_LENGTH = 5  # stems sharing this many first characters match partially ("audit"/"auditor")
+PARTIAL_WEIGHT = 0.5  # ... counting for this share of the commentary stem's weight
+MIN_EVIDENCE = 1.5  # shared IDF weight (about two rare words) needed for full coverage credit
+W_COVER, W_FUZZ, W_SPAN = 0.6, 0.2, 0.2  # weights of the three lexical signals
+SPAN_FULL = 6  # a common run of this many words gets full span credit
+HEADING_WEIGHT = 0.25  # weight of the section heading's coverage in ranking
+ORDER_BONUS = 0.08  # bonus for a candidate between its neighbours' anchors (x monotonicity)
+ANCHOR_MIN, ANCHOR_MARGIN = 0.5, 0.1  # a confident unit: own score and lead over the runner-up
+ORDER_MIN_MONOTONE = 0.6  # below this share of in-order anchor pairs, order is not used
+ITEM_CONSENSUS = 0.75  # an item takes its list's majority target if within this of its best
+REPORT_STRONG = 0.6  # own score at which a unit reports whatever its cues
+REPORT_MIN = 0.4  # own score at which a cue-less unit reports ...
+NOVELTY_MAX = 0.5  # ... if at most this share of its word weight is new to the official text
+REPORT_WEAK = 0.25  # a lower own score suffices for a cue-less unit whose best candidate ...
+MARGIN_RATIO = 2.0  # ... scores this many times the runner-up ...
+NOVELTY_MAX_WEAK = 0.75  # ... and whose words are not mostly new
+ATTRIB_LINK_MIN = 0.2  # own score with which an attribution cue makes a unit report
+REPORT_LINK_MIN = 0.2  # ranked score the first link of a reports unit (or list item) needs
+LEAD_IN_OWN_MIN = 0.35  # own score a list's lead-in needs for a link of its own
+EXTRA_LINK_MIN = 0.2  # own score a second or third link needs ...
+EXTRA_GAIN_MIN = 0.1  # ... and the share of the unit's word weight it must newly cover ...
+EXTRA_MIN_NEW = 2  # ... in at least this many content words (one shared word is a coincidence)
+MAX_LINKS = 3
+INHERITED_FACTOR = 0.5  # a link taken over from an item or the previous unit: this x its score
+INTERP_LINK_MIN = 0.2  # ranked score an interprets unit's link needs
+QUOTE_MIN_WORDS, QUOTE_MIN_CONTENT = 5, 2  # a common run that makes the relation "quotes"
+QUOTED_MIN_WORDS = 3  # a quotation-marked span found verbatim makes it "quotes"
