@@ -99,7 +99,7 @@ def _finish(fg: FeedGenerator, entries) -> bytes:
 
 def documents_feed(session, base: str, limit: int = 50) -> bytes:
     """Atom feed of the newest documents."""
-    fg = _feed(base, "/feeds/documents.atom", "Policy Archive: documents", "New official texts and commentary")
+    fg = _feed(base, urls.feed_documents(), "Policy Archive: documents", "New official texts and commentary")
     docs = session.scalars(select(Document).where(Document.status == "active")
                            .order_by(Document.date.desc().nulls_last(), Document.slug).limit(limit))
     return _finish(fg, (
@@ -111,7 +111,7 @@ def documents_feed(session, base: str, limit: int = 50) -> bytes:
 
 def theme_feed(session, theme: Theme, base: str, limit: int = 100) -> bytes:
     """Atom feed of the newest passages on a theme."""
-    fg = _feed(base, f"/feeds/themes/{theme.slug}.atom", f"Policy Archive: {theme.label}", theme.description or theme.label)
+    fg = _feed(base, urls.feed_theme(theme.slug), f"Policy Archive: {theme.label}", theme.description or theme.label)
     page = browse.theme_passages(session, theme.slug, browse.Filters(), 0, limit)
     return _finish(fg, (
         (urls.absolute(base, urls.passage(r.passage.id)), r.passage.text[:120], r.document,

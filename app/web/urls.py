@@ -94,6 +94,31 @@ def api_directives(**params) -> str:
     return with_query("/api/directives", **params)
 
 
+def api_openapi() -> str:
+    return "/api/openapi.json"
+
+
+def export_csv() -> str:
+    return "/export/sentences.csv"
+
+
+def export_json() -> str:
+    return "/export/sentences.json"
+
+
+def feed_documents() -> str:
+    return "/feeds/documents.atom"
+
+
+def feed_theme(slug: str) -> str:
+    return f"/feeds/themes/{_q(slug)}.atom"
+
+
+def anchor(element_id: str) -> str:
+    """A link to an element of the same page (a passage shown on it)."""
+    return f"#{_q(element_id)}"
+
+
 def static(path: str) -> str:
     return f"/static/{path}"
 
