@@ -108,3 +108,46 @@ def crossref_list(rows) -> list[dict]:
 def health(version: int) -> dict:
     """/healthz."""
     return {"status": "ok", "version": version}
+
+
+# --- search hits
+#
+# The search engine answers with dataclasses naming sentences and documents; their JSON (and
+# every link in it) is built here. The pydantic models in app/web/routes/quotes.py document
+# these shapes for OpenAPI; tests/search/test_hits_json.py keeps the two in step.
+
+from app.search.types import Outcome, Result  # noqa: E402 - this section's own imports
+from app.search.verify import Checked, Verification  # noqa: E402
+
+
+def hit_json(r: Result) -> dict:
+    """One search hit (SearchHit), with the links to its sentence."""
+    return {
+        "id": r.id, "document": r.document, "title": r.title, "kind": r.kind, "unit": r.unit, "text": r.text,
+        "match": r.match, "score": r.score, "bm25": r.bm25,
+        "url": urls.document(r.document, r.id), "permalink": urls.passage(r.id),
+        "date": r.date, "publisher": r.publisher, "position": r.position, "themes": r.themes,
+        "snippet": str(r.snippet), "span": r.span,
+    }
+
+
+def search_json(out: Outcome) -> dict:
+    """/api/search: one page of hits with totals and facets (SearchResponse)."""
+    return {
+        "query": out.query, "mode": out.mode, "total": out.total, "offset": out.offset, "limit": out.limit,
+        "message": out.message, "results": [hit_json(r) for r in out.results], "facets": out.facets(),
+    }
+
+
+def checked_json(c: Checked) -> dict:
+    """One sentence of the quote check (CheckedSentence): its grade, its source and the word diff."""
+    source = None
+    if c.source is not None:
+        source = passage_obj(c.source.passage, c.source.document, c.source.themes)
+        source["document_title"] = c.source.document.title
+    return {"text": c.text, "match": c.match, "score": c.score, "source": source, "diff": c.diff, "span": c.span}
+
+
+def verification_json(v: Verification) -> dict:
+    """/api/verify (VerifyResponse); the quote check page shows the same."""
+    return {"verdict": v.verdict, "sentences": [checked_json(s) for s in v.sentences]}

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 import app.ingest.pipeline as ingest_module
+from app.search import context, rank, results, spans
 from app.search import engine as search
 
 from app.web import urls
@@ -437,7 +438,7 @@ def test_search_reads_the_index_of_the_sessions_version(ingest, monkeypatch):
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
 def test_word_spans_of_ascii_text_match_the_character_walk(text):
     """The one-regex path for ASCII text marks the same words as the general character walk."""
-    assert search.word_spans(text) == search._word_spans_by_char(text)
+    assert search.word_spans(text) == spans.word_spans_by_char(text)
 
 
 @pytest.fixture(scope="module")
@@ -450,38 +451,38 @@ def seed_ctx(seed_settings):
     with session_factory(make_engine(seed_settings))() as session:
         version = current_version(session)
     searchers = Searchers(seed_settings.index_root)
-    yield search._Ctx(searchers.get(version))
+    yield context.Context(searchers.get(version))
     searchers.close()
 
 
 def test_hits_ordered_through_numpy_are_in_the_python_order(seed_ctx, monkeypatch):
     docnums = list(range(seed_ctx.reader.doc_count_all()))[::-1] * 3  # equal keys too: the sort is stable
-    assert len(docnums) > search.NUMPY_MIN
-    by_numpy = search._order(seed_ctx, docnums)
-    monkeypatch.setattr(search, "NUMPY_MIN", len(docnums) + 1)
-    assert by_numpy == search._order(seed_ctx, docnums) and by_numpy != docnums
+    assert len(docnums) > context.NUMPY_MIN
+    by_numpy = context.order(seed_ctx, docnums)
+    monkeypatch.setattr(context, "NUMPY_MIN", len(docnums) + 1)
+    assert by_numpy == context.order(seed_ctx, docnums) and by_numpy != docnums
 
 
 @pytest.mark.parametrize("words", [["talent"], ["artifici", "intellig"], ["develop", "technolog", "ai"]])
 def test_bm25_over_whole_posting_lists_is_the_one_sentence_formula(seed_ctx, words):
-    """The pool for a few words: every sentence holding all of them, best first, scored as _bm25 scores one."""
-    best = search._words_bm25(seed_ctx, words)
+    """The pool for a few words: every sentence holding all of them, best first, scored as bm25() scores one."""
+    best = rank.words_bm25(seed_ctx, words)
     assert best and len(best) <= search.RELATED_POOL
     holding = set.intersection(*(set(seed_ctx.postings("text", w)) for w in words))
     assert {d for d, _ in best} <= holding and len(best) == min(len(holding), search.RELATED_POOL)
     scores = [score for _, score in best]
     assert scores == sorted(scores, reverse=True)
     for d, score in best:
-        tfs = search._stem_counts(seed_ctx, d)
-        assert score == pytest.approx(search._bm25(seed_ctx, d, tfs, words), rel=1e-12)
+        tfs = rank.stem_counts(seed_ctx, d)
+        assert score == pytest.approx(rank.bm25(seed_ctx, d, tfs, words), rel=1e-12)
 
 
 @pytest.mark.parametrize("numpy_from", [1, 10**9])  # counted by numpy, or by Counter for a few hits
 def test_document_facets_keep_the_twenty_largest_first_seen_first(seed_ctx, monkeypatch, numpy_from):
-    monkeypatch.setattr(search, "NUMPY_MIN", numpy_from)
+    monkeypatch.setattr(results, "NUMPY_MIN", numpy_from)
     out = search.Outcome(query="", mode="quote", filters=search.Filters(), offset=0, limit=20)
     docnums = list(range(seed_ctx.reader.doc_count_all()))
-    search._facets(seed_ctx, docnums + docnums[-3:], out)
+    results.facets(seed_ctx, docnums + docnums[-3:], out)
     counts = Counter(seed_ctx.table.doc_of(d) for d in docnums + docnums[-3:])
     assert [(d["slug"], d["count"]) for d in out.documents] == counts.most_common(20)
     assert sum(out.kinds.values()) == len(docnums) + 3

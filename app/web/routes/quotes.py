@@ -17,7 +17,7 @@ from app.store import reads as queries
 
 from app.search import engine as search
 
-from app.web import urls
+from app.web import serialize, urls
 from app.config import Settings
 from app.web import pagecache
 from app.search.engine import Filters, SearchError
@@ -191,7 +191,7 @@ def api_search(request: Request, session: PageSessionDep, settings: SettingsDep,
         raise HTTPException(400, str(e)) from e
     # Returned as a response, so SearchResponse documents the shape without FastAPI
     # re-validating every hit on each request (the tests check answers against the schema).
-    return JSONResponse(out.as_dict())
+    return JSONResponse(serialize.search_json(out))
 
 
 @router.post("/api/verify", summary="Check a quoted passage", response_model=VerifyResponse,
@@ -203,7 +203,7 @@ def api_verify(body: VerifyRequest, request: Request, session: SessionDep, setti
     if problem:
         raise HTTPException(400, problem)
     with _searcher(request, session) as searcher:
-        return search.verify(session, searcher, body.text).as_dict()
+        return serialize.verification_json(search.verify(session, searcher, body.text))
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def _verify_page(request: Request, session, settings: Settings, text: str | None
             status = 422
         elif text.strip():
             with _searcher(request, session) as searcher:
-                result = search.verify(session, searcher, text)
+                result = serialize.verification_json(search.verify(session, searcher, text))
     share = urls.with_query(urls.verify(), text=text) if result and text and len(text) <= 1500 else None
     return render(request, "verify.html", {
         "text": text or "", "result": result, "problem": problem, "max_chars": settings.max_verify_chars,
