@@ -4,7 +4,8 @@
 # axe-core from npm (package-lock.json), then
 #   1. the whole suite on SQLite (browser tests included), and
 #   2. the tests marked `pg` again on a throwaway PostgreSQL cluster (PG_MARKERS below), and
-#   3. the search, index and ingest tests again with Whoosh's public API only (no shortcuts).
+#   3. the search, index and ingest tests again with Whoosh's public API only (no shortcuts), and
+#   4. a wheel built, installed into a clean venv and served from outside the checkout.
 # Extra arguments go to both pytest runs (e.g. scripts/test.sh -x, scripts/test.sh -k reader).
 # Exits non-zero if any run fails or collects no test.
 set -euo pipefail
@@ -136,6 +137,17 @@ unset TEST_DATABASE_URL
 export POLICY_ARCHIVE_WHOOSH_FAST=0
 run_pytest "SQLite, Whoosh shortcuts off (search, index, ingest)" -m "not browser" tests/search tests/index tests/ingest "$@"
 unset POLICY_ARCHIVE_WHOOSH_FAST
+
+# A normal install: build the wheel, install it into a clean venv and, from a folder outside the
+# checkout, ingest seeds/ and serve a few pages (the editable install above would hide a
+# missing template, static file or migration).
+log "wheel: scripts/wheel_check.sh"
+t0=$SECONDS
+if scripts/wheel_check.sh; then
+    echo "-- wheel install: passed in $((SECONDS - t0))s"
+else
+    echo "-- wheel install: FAILED after $((SECONDS - t0))s"; failed+=("wheel install")
+fi
 
 log "done in $((SECONDS - START))s"
 if [ ${#failed[@]} -gt 0 ]; then
