@@ -2,11 +2,11 @@
 # Set up and run the whole test suite on a fresh machine (needs only Python 3.11+ and the package
 # registries): .venv with the `test` extra, Chromium and PostgreSQL from apt when missing (as root),
 # axe-core from npm (package-lock.json), then
-#   1. the whole suite on SQLite (browser tests included), and
-#   2. the tests marked `pg` again on a throwaway PostgreSQL cluster (PG_MARKERS below), and
+#   1. the whole suite on SQLite (browser tests included),
+#   2. the tests marked `pg` again on a throwaway PostgreSQL cluster (PG_MARKERS below),
 #   3. the search, index and ingest tests again with Whoosh's public API only (no shortcuts), and
 #   4. a wheel built, installed into a clean venv and served from outside the checkout.
-# Extra arguments go to both pytest runs (e.g. scripts/test.sh -x, scripts/test.sh -k reader).
+# Extra arguments go to every pytest run (e.g. scripts/test.sh -x, scripts/test.sh -k reader).
 # Exits non-zero if any run fails or collects no test.
 set -euo pipefail
 
