@@ -15,7 +15,6 @@ figures and every disagreement.
 
 from __future__ import annotations
 
-import time
 import tomllib
 from pathlib import Path
 
@@ -173,23 +172,6 @@ def test_output_is_well_formed():
         assert claim != "background"
         assert (link.relation == "interprets") == (claim == "interprets")
     assert len({(l.commentary_id, l.official_id) for l in result.links}) == len(result.links)
-
-
-def test_speed():
-    """Best of five batches, text analysis cache cleared each run (new documents)."""
-    from app.enrich import links as crossref
-
-    com, off, _ = seed_pair()
-    batches = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(10):
-            crossref._analyse.cache_clear()
-            align(com, off)
-        batches.append((time.perf_counter() - start) / 10)
-    per_pair = min(batches)
-    print(f"\n[speed] {per_pair * 1000:.2f} ms per pair ({len(com)} x {len(off)} units)")
-    assert per_pair < 0.02
 
 
 # --- general behaviours on small made-up pairs ----------------------------------------------------
