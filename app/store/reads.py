@@ -52,13 +52,6 @@ class Resolved:
     target: object | None = None
 
 
-def passage_obj(p: Passage, d: Document, themes: list[str] | None = None) -> dict:
-    """TRANSITIONAL: app/search still builds the quote check's source here; it moves to app.web.serialize."""
-    from app.web.serialize import passage_obj as shape
-
-    return shape(p, d, themes)
-
-
 def list_documents(session: Session, *, kind: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Document]]:
     """Active documents, newest first; returns (total, page)."""
     q = select(Document).where(Document.status == "active")
