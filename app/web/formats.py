@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 from collections.abc import Iterator
 
 from feedgen.feed import FeedGenerator
@@ -45,6 +48,29 @@ def records(sessions) -> Iterator[dict]:
                 batch = []
         if batch:
             yield from _batch(session, batch)
+
+
+def csv_chunks(sessions) -> Iterator[str]:
+    """The records as CSV text, a chunk at a time, for a streamed response."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    yield "\ufeff"  # a BOM so spreadsheet programs read UTF-8
+    writer.writerow(COLUMNS)
+    for record in records(sessions):
+        writer.writerow([cell(record[c]) for c in COLUMNS])
+        if buf.tell() > 64_000:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def json_chunks(sessions) -> Iterator[str]:
+    """The same records as one JSON array, a record at a time."""
+    yield "["
+    for n, record in enumerate(records(sessions)):
+        yield ("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False)
+    yield "\n]\n"
 
 
 def _batch(session, batch) -> Iterator[dict]:

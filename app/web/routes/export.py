@@ -1,9 +1,5 @@
 """Bulk export for researchers (CSV, JSON, streamed) and Atom feeds."""
 
-import csv
-import io
-import json
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
@@ -18,37 +14,14 @@ router = APIRouter(tags=["export"])
 @router.get("/export/sentences.csv", summary="All sentences as CSV")
 def export_csv(request: Request):
     """One row per active sentence: document, kind, themes, directive flag, links. Streamed."""
-    sessions = request.app.state.sessions
-
-    def rows():
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        yield "\ufeff"  # a BOM so spreadsheet programs read UTF-8
-        writer.writerow(exporter.COLUMNS)
-        for record in exporter.records(sessions):
-            writer.writerow([exporter.cell(record[c]) for c in exporter.COLUMNS])
-            if buf.tell() > 64_000:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
-
-    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(exporter.csv_chunks(request.app.state.sessions), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="policy-archive-sentences.csv"'})
 
 
 @router.get("/export/sentences.json", summary="All sentences as JSON")
 def export_json(request: Request):
     """The same records as the CSV, as one JSON array, streamed."""
-    sessions = request.app.state.sessions
-
-    def chunks():
-        yield "["
-        for n, record in enumerate(exporter.records(sessions)):
-            yield ("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False)
-        yield "\n]\n"
-
-    return StreamingResponse(chunks(), media_type="application/json",
+    return StreamingResponse(exporter.json_chunks(request.app.state.sessions), media_type="application/json",
                              headers={"Content-Disposition": 'attachment; filename="policy-archive-sentences.json"'})
 
 

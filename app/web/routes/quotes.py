@@ -234,26 +234,38 @@ def _page_params(settings: Settings, q: str, mode: str, kind: str, doc: str, the
     return p, problem
 
 
+def _page_search(request: Request, session, p: dict, problem: str | None):
+    """The page's results, its problem and its status: 422 for a bad form, 400 for a query the engine refuses."""
+    if problem:
+        return None, problem, 422
+    if not p["q"].strip():
+        return None, None, 200
+    filters = Filters(p["kind"], p["doc"], p["theme"], p["date_from"], p["date_to"])
+    try:
+        with _searcher(request, session) as searcher:
+            out = search.search(session, searcher, p["q"], mode=p["mode"], filters=filters,
+                                offset=p["offset"], limit=PAGE)
+    except SearchError as e:
+        return None, str(e), 400
+    return out, None, 200
+
+
+def _url_params(p: dict) -> dict:
+    """The search's parameters for its links: no offset, and the default mode left out of URLs."""
+    params = {k: v for k, v in p.items() if k not in ("offset",)}
+    if params["mode"] == "quote":
+        params["mode"] = None
+    return params
+
+
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request, session: PageSessionDep, settings: SettingsDep, q: str = "", mode: str = "",
                 kind: str = "", doc: str = "", theme: str = "", date_from: str = "", date_to: str = "",
                 offset: str = ""):
     """The search form and one page of graded results with facets; every search is a URL."""
     p, problem = _page_params(settings, q, mode, kind, doc, theme, date_from, date_to, offset)
-    out, status = None, 200
-    if problem:
-        status = 422
-    elif q.strip():
-        filters = Filters(p["kind"], p["doc"], p["theme"], p["date_from"], p["date_to"])
-        try:
-            with _searcher(request, session) as searcher:
-                out = search.search(session, searcher, q, mode=p["mode"], filters=filters,
-                                    offset=p["offset"], limit=PAGE)
-        except SearchError as e:
-            problem, status = str(e), 400
-    params = {k: v for k, v in p.items() if k not in ("offset",)}
-    if params["mode"] == "quote":
-        params["mode"] = None  # the default stays out of URLs
+    out, problem, status = _page_search(request, session, p, problem)
+    params = _url_params(p)
 
     def page_url(offset: int | None = None, **changes) -> str:
         merged = {**params, **changes}
