@@ -77,6 +77,16 @@ def test_quotes_found_exact_in_the_official_readout(client, official, quote, fra
     assert "<mark>" in hit["snippet"]
 
 
+@pytest.mark.parametrize("quote", ["Xi Jinping\u2019s remarks during the session",
+                                   "XI JINPING\u02bcS REMARKS, during the session"])
+def test_a_quote_with_another_apostrophe_style_is_exact(client, commentary, quote):
+    # The stored sentence spells "Xi Jinping's" with an ASCII apostrophe; a pasted quote
+    # normalised like the stored text is the same quote, whatever apostrophe it uses.
+    expected = passage_containing(commentary, "President Xi Jinping's remarks during the session")["id"]
+    hit = api(client, quote)["results"][0]
+    assert hit["id"] == expected and hit["match"] == "exact" and hit["score"] == 1.0
+
+
 def test_quote_across_a_run_together_boundary_is_exact_with_a_span(client, official):
     first = passage_containing(official, "firmly seize the initiative in AI development and governance.")
     second = passage_containing(official, "Xi emphasized that in order to seize opportunities")
