@@ -16,6 +16,7 @@ from tests.helpers import OFFICIAL, SEEDS
 pytestmark = pytest.mark.pg
 
 UK_STATEMENT = PROJECT_ROOT / "tests" / "data" / "themes" / "uk_ai_skills_safety_statement.txt"
+EU_REGULATION = PROJECT_ROOT / "tests" / "data" / "themes" / "eu_ai_skills_compute_regulation.txt"
 
 
 def _with_front_matter(tmp_path, name: str, meta: str, body: str):
@@ -53,6 +54,25 @@ def test_official_text_without_commentary_gets_themes_and_directives(tmp_path, i
     directives = c.get("/api/directives", params={"doc": "uk-ai-statement"}).json()
     assert directives["total"] == sum(p["is_directive"] for p in doc["passages"]) >= 3
 
+
+
+def test_a_regulations_directives_are_given_in_its_publishers_name(tmp_path, ingest):
+    # A law names no speaker: its "shall", "must" and "is prohibited" sentences direct in the
+    # name of the body that issued it, and items after "Member States shall:" direct too.
+    body = EU_REGULATION.read_text(encoding="utf-8")
+    title = body.split("\n", 1)[0]
+    issuer = "European Parliament and Council of the European Union"
+    src = tmp_path / "src"
+    src.mkdir()
+    _with_front_matter(src, "eu.txt", f'title: "{title}"\nkind: official\nslug: eu-ai-regulation\n'
+                       f"publisher: {issuer}\ndate: 2031-01-01", body)
+    c = _client(ingest(src))
+    results = c.get("/api/directives", params={"doc": "eu-ai-regulation"}).json()["results"]
+    got = {r["text"][:30]: (r["directive_verb"], r["speaker"]) for r in results}
+    assert got["The placing on the market of A"] == ("is prohibited", issuer)
+    assert got["Providers must establish a ris"] == ("must", issuer)
+    assert got["(a) provide start-ups and SMEs"] == ("shall", issuer)
+    assert len(got) == 9 and {speaker for _, speaker in got.values()} == {issuer}
 
 def test_editing_the_taxonomy_and_reingesting_rethemes(tmp_path, ingest):
     src = tmp_path / "seeds"
