@@ -33,7 +33,7 @@ def version_key_of(row) -> tuple[int, str] | None:
 
 def version_key(session: Session) -> tuple[int, str] | None:
     """The version key of the snapshot `session` reads."""
-    # Plain SQL: every search asks, and an ORM select costs twice what SQLite takes to answer.
+    # Plain SQL: every search asks, and an ORM select costs more than SQLite takes to answer.
     return version_key_of(session.connection().exec_driver_sql(VERSION_SQL).first())
 
 

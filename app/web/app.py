@@ -34,9 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # Sync handlers run on anyio's worker threads (40 by default). Their work is CPU-bound
         # Python, so forty searches at once take turns on the GIL: each takes forty times longer
-        # and the event loop waits for the GIL too. One thread keeps the rest queued in order:
-        # at 10,000 documents, 8 clients of first-time exact quotes got 141 req/s (p95 70 ms)
-        # against 79 req/s (p95 162 ms) with 40 threads. Cached pages never wait for it.
+        # and the event loop waits for the GIL too. One thread keeps the rest queued in order,
+        # which serves more requests with shorter waits (BENCHMARKS.md). Cached pages never wait for it.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         app.state.searchers.close()
