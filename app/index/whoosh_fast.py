@@ -309,17 +309,9 @@ def _column_values(raw, n: int) -> list:
 
 
 @fast
-def column_values(leaf, name: str) -> list | None:
-    """Every value of a column of one segment, untranslated, in one read (None: no such column).
-
-    What [leaf.column_reader(name, translate=False)[d] for d in range(leaf.doc_count_all())] gives."""
-    try:
-        if not leaf.has_column(name):
-            return None
-        raw = leaf.column_reader(name, translate=False)
-    except Exception:  # noqa: BLE001 - an unusual reader: the caller reads stored fields instead
-        return None
-    return _column_values(raw, leaf.doc_count_all())
+def column_values(raw, n: int) -> list:
+    """Every value of an untranslated column reader in one read: what [raw[d] for d in range(n)] gives."""
+    return _column_values(raw, n)
 
 
 @fast
@@ -340,16 +332,10 @@ def field_length_bytes(leaf, fieldname: str) -> list | None:
 
 
 @fast
-def var_bytes_column(leaf, name: str) -> tuple[bytes, list[int]] | None:
-    """A bytes column of one segment as its data and each document's length, when the values are
-    stored back to back (None otherwise, or for another kind of column)."""
-    try:
-        raw = leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
-    except Exception:  # noqa: BLE001 - an unusual reader: the caller reads the column itself
-        raw = None
-    if type(raw) is not _wcolumns.VarBytesColumn.Reader:
-        return None
-    data, offsets, lengths = _var_bytes(raw, leaf.doc_count_all())
+def var_bytes_column(raw, n: int) -> tuple[bytes, list[int]] | None:
+    """A VarBytesColumn reader's data and each document's length, when the values are stored back
+    to back (None otherwise)."""
+    data, offsets, lengths = _var_bytes(raw, n)
     if any(o != p for o, p in zip(offsets, accumulate(lengths, initial=0))):
         return None
     return data, list(lengths)

@@ -20,30 +20,34 @@ from whoosh.util.numeric import byte_to_length
 from app.index import whoosh_fast
 
 
-def _raw_column(leaf, name: str) -> list | None:
-    """Every value of a column of one segment, untranslated (None: the segment has no such column)."""
-    if whoosh_fast.enabled():
-        return whoosh_fast.column_values(leaf, name)
+def _column_reader(leaf, name: str):
+    """The untranslated reader of a column of one segment (None: the segment has no such column)."""
     try:
-        if not leaf.has_column(name):
-            return None
-        raw = leaf.column_reader(name, translate=False)
+        return leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
     except Exception:  # noqa: BLE001 - an unusual reader: the caller reads stored fields instead
         return None
-    return [raw[d] for d in range(leaf.doc_count_all())]
+
+
+def _raw_column(leaf, name: str) -> list | None:
+    """Every value of a column of one segment, untranslated (None: the segment has no such column)."""
+    raw = _column_reader(leaf, name)
+    if raw is None:
+        return None
+    n = leaf.doc_count_all()
+    if whoosh_fast.enabled():
+        return whoosh_fast.column_values(raw, n)
+    return [raw[d] for d in range(n)]
 
 
 def _bytes_column(leaf, name: str) -> tuple[bytes, list[int]] | None:
     """A bytes column of one segment as its values joined and each one's length (None: not one)."""
-    if whoosh_fast.enabled():
-        return whoosh_fast.var_bytes_column(leaf, name)
-    try:
-        raw = leaf.column_reader(name, translate=False) if leaf.has_column(name) else None
-    except Exception:  # noqa: BLE001 - an unusual reader: the caller reads the column itself
-        raw = None
+    raw = _column_reader(leaf, name)
     if type(raw) is not wcolumns.VarBytesColumn.Reader:
         return None
-    values = [raw[d] for d in range(leaf.doc_count_all())]
+    n = leaf.doc_count_all()
+    if whoosh_fast.enabled():
+        return whoosh_fast.var_bytes_column(raw, n)
+    values = [raw[d] for d in range(n)]
     return b"".join(values), [len(v) for v in values]
 
 
