@@ -25,16 +25,32 @@ def _print_errors(errors) -> None:
         print(f"error: {e}", file=sys.stderr)
 
 
+def _source_paths(args: argparse.Namespace) -> list[Path] | None:
+    """The paths given, else the seed documents (the checkout's or the installed package's, not
+    ./seeds); None, with the reason printed, when there are none to fall back on."""
+    from app.resources import SEEDS_DIR, has_seed_documents
+
+    if args.paths:
+        return args.paths
+    if has_seed_documents():
+        return [SEEDS_DIR]
+    print(f"{args.command} failed: no paths given and {SEEDS_DIR} holds no seed documents; "
+          "name the files or folders", file=sys.stderr)
+    return None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Sync the archive to the given sources."""
+    """Sync the archive to the given sources (with --add, add and update only)."""
     from app.ingest.pipeline import IngestError, run
     from app.progress import Progress
 
     settings = _settings(args)
+    paths = _source_paths(args)
+    if paths is None:
+        return 1
     progress = Progress(quiet=args.quiet)
     try:
-        s = run(settings, args.paths or [Path("seeds")], skip_bad=args.skip_bad,
-                themes_path=args.themes, progress=progress)
+        s = run(settings, paths, skip_bad=args.skip_bad, themes_path=args.themes, progress=progress, add=args.add)
     except IngestError as exc:
         _print_errors(exc.errors)
         print(f"ingest failed: {exc}", file=sys.stderr)
@@ -57,7 +73,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from app.ingest.pipeline import check
 
     settings = _settings(args)
-    result = check(args.paths or [Path("seeds")], settings)
+    paths = _source_paths(args)
+    if paths is None:
+        return 1
+    result = check(paths, settings)
     _print_errors(result.errors)
     for d in result.documents:
         for w in d.warnings:
@@ -120,14 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--data-dir", type=Path, help="data folder (default: $POLICY_ARCHIVE_DATA or ./data)")
 
     p = sub.add_parser("ingest", parents=[data], help="sync the archive to the given files and folders")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the seed documents)")
+    p.add_argument("--add", action="store_true",
+                   help="add and update these documents, retire none of the others already in the archive")
     p.add_argument("--skip-bad", action="store_true", help="ingest the good files, list the bad ones (exit 2)")
     p.add_argument("--themes", type=Path, help="theme taxonomy file (default: themes.toml in the sources)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("check", parents=[data], help="validate sources, report every problem, change nothing")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the seed documents)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("serve", parents=[data], help="serve the archive over HTTP")

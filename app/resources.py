@@ -1,4 +1,5 @@
-"""The files the app reads at run time: templates, static files, migrations, the default themes.
+"""The files the app reads at run time: templates, static files, migrations, the default themes
+and the seed documents.
 
 A checkout (or an editable install of one) reads the top-level folders templates/, static/,
 migrations/ and seeds/. A wheel carries copies of them inside the package, as app/templates,
@@ -36,3 +37,11 @@ TEMPLATES_DIR = resource_path("templates")
 STATIC_DIR = resource_path("static")
 MIGRATIONS_DIR = resource_path("migrations")
 THEMES_FILE = resource_path("seeds/themes.toml")
+# What `ingest` and `check` read when given no paths, wherever they are run from.
+SEEDS_DIR = THEMES_FILE.parent
+
+
+def has_seed_documents() -> bool:
+    """Whether SEEDS_DIR holds documents: a wheel's copy carries only the default themes."""
+    return SEEDS_DIR.is_dir() and any(p.name != "themes.toml" and not p.name.startswith("__")
+                                      for p in SEEDS_DIR.iterdir())

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Serve the archive on a fresh machine (needs only Python 3.11+ and PyPI): create .venv if missing,
-# install the project, ingest seeds/ and serve at http://127.0.0.1:8000.
+# install the project, add seeds/ to the archive (retiring nothing else in it) and serve at http://127.0.0.1:8000.
 # Extra arguments go to `policy-archive serve` (e.g. scripts/serve.sh --port 8080); a --data-dir
 # among them is used for the ingest too.
 set -euo pipefail
@@ -9,17 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 die() { printf 'serve.sh: %s\n' "$*" >&2; exit 1; }
-
-PYTHON=${PYTHON:-}
-if [ -z "$PYTHON" ]; then
-    for candidate in python3 python3.13 python3.12 python3.11 python; do
-        if command -v "$candidate" >/dev/null &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-            PYTHON=$candidate
-            break
-        fi
-    done
-fi
+. scripts/lib.sh
+find_python
 
 if [ ! -x .venv/bin/python ]; then
     [ -n "$PYTHON" ] || die "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)"
@@ -45,7 +36,7 @@ for i in "${!args[@]}"; do
     esac
 done
 
-echo "==> policy-archive ingest seeds/"
-.venv/bin/policy-archive ingest "${ingest_args[@]}" seeds
+echo "==> policy-archive ingest --add seeds/"
+ingest_seeds .venv/bin/policy-archive "${ingest_args[@]}"
 echo "==> policy-archive serve $*"
 exec .venv/bin/policy-archive serve "$@"

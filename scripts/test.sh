@@ -45,16 +45,8 @@ apt_install() {  # apt_install PACKAGE...: install with apt-get as root (apt-get
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
 }
 
-have_python() {  # a Python 3.11+ interpreter
-    "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
-}
-
-PYTHON=${PYTHON:-}
-if [ -z "$PYTHON" ]; then
-    for candidate in python3 python3.13 python3.12 python3.11 python; do
-        if command -v "$candidate" >/dev/null && have_python "$candidate"; then PYTHON=$candidate; break; fi
-    done
-fi
+. scripts/lib.sh
+find_python
 [ -n "$PYTHON" ] || die "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)"
 
 missing=()

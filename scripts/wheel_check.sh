@@ -15,15 +15,11 @@ unset PYTHONPATH DATABASE_URL POLICY_ARCHIVE_DATA   # only the installed wheel, 
 log() { printf '==> wheel_check: %s\n' "$*"; }
 die() { printf 'wheel_check: FAILED: %s\n' "$*" >&2; exit 1; }
 
+. "$ROOT/scripts/lib.sh"
 have_python() {  # a Python 3.11+ interpreter that can make a venv with pip in it
     "$1" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 }
-PYTHON=${PYTHON:-}
-if [ -z "$PYTHON" ]; then
-    for candidate in python3 python3.13 python3.12 python3.11 python; do
-        if command -v "$candidate" >/dev/null && have_python "$candidate"; then PYTHON=$candidate; break; fi
-    done
-fi
+find_python
 if [ -z "$PYTHON" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "apt-get install python3-venv (Debian splits venv/ensurepip out of python3)"
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv

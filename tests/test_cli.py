@@ -60,3 +60,21 @@ def test_serve_refuses_zero_workers_or_threads_naming_the_option(capsys):
         with pytest.raises(SystemExit):
             build_parser().parse_args(["serve", *args])
         assert message in capsys.readouterr().err
+
+
+def test_default_sources_are_the_seed_documents_whatever_the_working_directory(tmp_path):
+    """`check` with no paths, run from a folder with no seeds/ in it, reads the project's seeds."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.ingest.pipeline import check
+    from app.config import Settings
+    from tests.helpers import SEEDS
+
+    expected = len(check([SEEDS], Settings(data_dir=tmp_path / "data")).documents)
+    done = subprocess.run([str(Path(sys.executable).parent / "policy-archive"), "check", "--data-dir", str(tmp_path)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{expected} documents ok, 0 problem(s)"
+    assert not (tmp_path / "seeds").exists()

@@ -96,8 +96,8 @@ def check(paths: Iterable[Path], settings: Settings) -> Collected:
 
 
 def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
-        themes_path: Path | None = None, progress: Progress | None = None) -> Summary:
-    """Sync the archive to exactly the documents in `paths`."""
+        themes_path: Path | None = None, progress: Progress | None = None, add: bool = False) -> Summary:
+    """Sync the archive to exactly the documents in `paths` (with `add`, retire nothing else)."""
     progress = progress or Progress(quiet=True)
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -119,9 +119,10 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
                 raise IngestError(str(exc)) from None
             upgrade(settings, engine)
             with session_factory(engine)() as session, session.begin(), _heap_kept():
-                summary = _sync(session, settings, collected, taxonomy, progress)
+                summary = _sync(session, settings, collected, taxonomy, progress, add)
                 _pause("switch", progress)
-            save_known(settings.data_dir / KNOWN_SOURCES, collected.documents, PIPELINE)
+            if not add:  # a partial record would drop the shortcut for every file left out
+                save_known(settings.data_dir / KNOWN_SOURCES, collected.documents, PIPELINE)
             # The commit above was the switch; older index versions can go now.
             if summary.switched:
                 keep = range(max(1, summary.version - settings.keep_index_versions + 1), summary.version + 1)
@@ -170,7 +171,8 @@ def _known_sources(settings: Settings, engine) -> dict[str, dict]:
             if stored.get(e["meta"]["slug"]) == (path, e["sha256"], e["fingerprint"])}
 
 
-def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, progress: Progress) -> Summary:
+def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, progress: Progress,
+          add: bool = False) -> Summary:
     """Everything inside the one transaction: store, enrich, build the next index, switch."""
     st = store.state(session)
     previous = st.version
@@ -187,8 +189,8 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
 
     changed: list[Document] = []
     unchanged = [is_unchanged(src) for src in collected.documents]
-    gone = [row for slug, row in existing.items() if row.status == "active" and slug not in wanted
-            and slug not in collected.bad_slugs and row.source_path not in collected.bad_files]
+    gone = [] if add else [row for slug, row in existing.items() if row.status == "active" and slug not in wanted
+                           and slug not in collected.bad_slugs and row.source_path not in collected.bad_files]
     loaded = store.load_documents(session, [existing[src.slug].id for src, same in zip(collected.documents, unchanged)
                                             if not same and src.slug in existing] + [row.id for row in gone])
     todo = [(src.body, src.meta["title"], src.first_line) for src, same in zip(collected.documents, unchanged) if not same]
@@ -218,7 +220,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     gc.freeze()
 
     if not changed and not retired and not themes_changed:
-        summary.documents = len(wanted)
+        summary.documents = _count_documents(session) if add else len(wanted)
         summary.sentences = _count_sentences(session)
         return summary  # nothing to do: no new version, readers keep the current one
 
@@ -241,7 +243,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     store.switch(session, new_version, taxonomy.fingerprint if taxonomy else None, PIPELINE)
     summary.version = new_version
     summary.switched = True
-    summary.documents = len(wanted)
+    summary.documents = _count_documents(session) if add else len(wanted)
     summary.sentences = _count_sentences(session)
     return summary
 
@@ -312,6 +314,11 @@ def _carry_over_renamed(session: Session) -> None:
     ).all()
     for old, new_id in rows:
         store.carry_over(session, old, session.get(Document, new_id))
+
+
+def _count_documents(session: Session) -> int:
+    """Active documents, for an ingest that added to them rather than defining them."""
+    return session.scalar(select(func.count()).select_from(Document).where(Document.status == "active")) or 0
 
 
 def _count_sentences(session: Session) -> int:
