@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     # holds the GIL, so a second thread only interleaves them (see Scaling in the README); a
     # database on another machine is different: handlers then wait on the network.
     threads: int = Field(default=1, ge=1, le=256)
+    # The public address canonical links, link previews, citations and feeds are built from
+    # (POLICY_ARCHIVE_BASE_URL). Never the request's Host header, which the client chooses;
+    # `serve` falls back to the address it listens on, with a warning.
+    base_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
 
     @property
     def url(self) -> str:
