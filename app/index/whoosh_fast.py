@@ -224,11 +224,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS_COLUMN  # noqa: E402
 # Matcher.all_ids(), and search never needs them. So only the head of each block is inflated
 # and unpickled. Any block that does not look as expected is read whole, the ordinary way.
 _IDS_HEAD = re.compile(rb"\x80\x02(?:\((?:K.|M..|J....)*t|(?:K.|M..|J....){1,3}[\x85\x86\x87])", re.DOTALL)
-# Weights are None (all 1.0), one float (all equal) or a tuple. KNOWN BUG, kept while the house
-# redesign must not change answers: a tuple of two or three floats starts like one float, and
-# `G.{8}` is tried first, so such a block's weights read as its first weight repeated (tried
-# last, they read right; tests/search/test_whoosh_paths.py has the strict xfail that says so).
-_WEIGHTS_HEAD = re.compile(rb"(?:q.|r....)?(N|G.{8}|\((?:G.{8})*t|(?:G.{8}){1,3}[\x85\x86\x87])", re.DOTALL)
+# Weights are None (all 1.0), one float (all equal) or a tuple. A tuple of two or three floats
+# starts like one float, so the single float is tried last: tried first, it would read such a
+# block's weights as its first weight repeated.
+_WEIGHTS_HEAD = re.compile(rb"(?:q.|r....)?(N|\((?:G.{8})*t|(?:G.{8}){1,3}[\x85\x86\x87]|G.{8})", re.DOTALL)
 _BLOCK_ATTRS = ("_postfile", "_dataoffset", "_nextoffset", "_lastblock", "_goto")
 
 

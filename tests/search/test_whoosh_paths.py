@@ -147,28 +147,17 @@ def test_postings_and_columns_are_read_the_same_both_ways(which, public, seed_in
     assert fast_table["norm"] is not None and any(ids for ids, _ in fast_postings.values())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "whoosh_fast._WEIGHTS_HEAD reads the weights of a block of two or three postings with unequal weights "
-    "as the first one repeated (a term twice in one sentence counts once in BM25). Fixing it changes a "
-    "bm25 value in the API snapshots, so it waits for a change that may change answers."))
-def test_posting_weights_are_read_the_same_both_ways(public, seed_index):
-    reader = seed_index[1].reader()
-    public(True)
-    fast = _all_postings(reader, weights=True)
-    public(False)
-    assert _all_postings(reader, weights=True) == fast
-
-
 @pytest.mark.parametrize("which", ["seed", "split"])
-def test_posting_weights_of_longer_blocks_are_read_the_same_both_ways(which, public, seed_index, split_index):
-    """Blocks of one posting, of all-equal weights or of more than three postings read right today."""
+def test_posting_weights_are_read_the_same_both_ways(which, public, seed_index, split_index):
+    """Every block, including two or three postings of unequal weights (a word twice in a sentence),
+    which the fast decoder once read as the first weight repeated."""
     reader = _reader(which, seed_index, split_index)
     public(True)
     fast = _all_postings(reader, weights=True)
     public(False)
-    public_ = _all_postings(reader, weights=True)
-    differ = {k for k in fast if fast[k] != public_[k]}
-    assert all(2 <= len(fast[k][0]) <= 3 for k in differ) and len(differ) < len(fast) // 10, sorted(differ)[:5]
+    assert _all_postings(reader, weights=True) == fast
+    if which == "seed":  # the seed holds such lists, so the case is really read
+        assert any(2 <= len(ids) <= 3 and len(set(ws)) > 1 for ids, ws in fast.values())
 
 
 def _answers(sessions, searcher) -> list:
