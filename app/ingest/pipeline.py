@@ -228,7 +228,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     with progress.stage("index"):
         folder, fresh = index.start_version(settings.index_root, previous or None, new_version)
         if fresh:
-            docs = list(session.scalars(select(Document).where(Document.status == "active")))
+            docs = list(session.scalars(select(Document).where(Document.status == "active").order_by(Document.id)))
             remove: list[str] = []
         else:
             docs = [d for d in work.touched if d.status == "active"]
@@ -342,6 +342,7 @@ def _index_fields(session: Session, docs: list[Document]):
         for i in range(0, len(ids), 500):
             for pid, theme in session.execute(
                 select(PassageTheme.passage_id, PassageTheme.theme).where(PassageTheme.passage_id.in_(ids[i:i + 500]))
+                .order_by(PassageTheme.passage_id, PassageTheme.theme)
             ):
                 themes.setdefault(pid, []).append(theme)
         for p in passages:
