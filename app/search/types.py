@@ -97,6 +97,8 @@ class Result:
     position: int
     themes: list[str]
     span: list[str] | None = None
+    # For a commentary hit: the official sentence it reports ({id, document, text, relation}), if any.
+    reports: dict | None = None
 
 
 @dataclass
