@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -23,12 +23,39 @@ MIGRATIONS = MIGRATIONS_DIR
 _REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
-def make_engine(settings: Settings) -> Engine:
-    """An engine for the settings' database; SQLite gets WAL and real transactions."""
+class NoArchive(Exception):
+    """There is no archive to read: no database file yet, or no ingest has committed to it."""
+
+
+def archive_missing(exc: BaseException) -> bool:
+    """True when `exc` says the archive's tables do not exist (a database no ingest has set up)."""
+    if isinstance(exc, NoArchive):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    # PostgreSQL's undefined_table; SQLite has no codes for it, only the message.
+    return getattr(orig, "sqlstate", None) == "42P01" or str(orig).startswith("no such table")
+
+
+def make_engine(settings: Settings, *, create: bool = True) -> Engine:
+    """An engine for the settings' database; SQLite gets WAL and real transactions.
+
+    With `create` False (serving), a SQLite database that does not exist is not created: every
+    connection raises NoArchive until an ingest has made the file.
+    """
     url = settings.url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if create:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        database = make_url(url).database
+        if not create and database and database != ":memory:":
+            @event.listens_for(engine, "do_connect")
+            def _existing_only(_dialect, _record, _cargs, _cparams):
+                # sqlite3.connect would create an empty file, which then looks like an archive.
+                if not Path(database).is_file():
+                    raise NoArchive(f"no archive database at {database}")
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):

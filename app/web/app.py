@@ -21,13 +21,14 @@ from app.web.routes import passages
 from app.web.routes import quotes as search
 from app.web.routes import themes
 from app.web.pagecache import CachePages, PageCache, VersionProbe
+from app.web import outage
 from app.web.deps import RejectNul, SecurityHeaders, install_error_handlers, make_templates
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings`; nothing is opened until the first request."""
     settings = settings or Settings()
-    engine = make_engine(settings)
+    engine = make_engine(settings, create=False)  # serving never creates an archive
     probe = VersionProbe(engine)
 
     @asynccontextmanager
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.page_cache = PageCache()
     # Innermost of the three, so cached pages still get the NUL check and the security headers.
     app.add_middleware(CachePages, cache=app.state.page_cache, probe=probe)
+    outage.install(app, probe)  # no archive yet, or the database down: 503s
     app.add_middleware(RejectNul)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)

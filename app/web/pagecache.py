@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable
 
 import anyio
@@ -12,6 +15,8 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 from app.store import reads as queries
+from app.store.db import NoArchive
+from app.web.outage import NO_ARCHIVE, VERSION_SLOT, Outage
 from app.lru import SizedLRU
 
 log = logging.getLogger("policy_archive")
@@ -47,56 +52,138 @@ class PageCache(SizedLRU):
         super().__init__(max_bytes, _page_size)
 
 
+class _Round:
+    """One read of the version, shared by every request that arrived before it started."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.done = asyncio.Event()
+        self.value = None
+
+
 class VersionProbe:
     """Reads the committed archive version outside any ORM session, as cheaply as the database allows.
 
     SQLite: one connection of its own in autocommit mode, so each read is a fresh snapshot of
-    a local file and can run on the event loop. Any other database: a pooled connection in a
-    worker thread, since a network round trip must not stall the loop.
+    a local file and can run on the event loop. Any other database: a connection of its own in
+    autocommit, read in a worker thread, since a network round trip must not stall the loop; and
+    requests that arrive while a read is under way share the next one, which starts after they
+    all arrived, so each still sees every commit made before it arrived, at one round trip for many.
+    `interval` seconds (0: none) lets a read be reused for that long instead.
+
+    Answers the version key, NO_ARCHIVE, or, while the database cannot be read, the last
+    version it read (None before any), so pages cached at that version are still served.
     """
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, interval: float = 0.0):
         self.engine = engine
         self.inline = engine.dialect.name == "sqlite"
+        self.interval = interval
+        self.outage = Outage()
         self._conn = None
         self._lock = threading.Lock()
-        self._limiter = anyio.CapacityLimiter(4)
+        self._limiter = anyio.CapacityLimiter(1)
+        self._next: _Round | None = None
+        self._task: asyncio.Task | None = None
+        self._last = None  # the newest version key read
+        self._read_at = -math.inf
+
+    def _connection(self):
+        if self._conn is None:
+            fairy = self.engine.raw_connection()  # configured by the engine's connect hooks
+            fairy.detach()  # kept for the probe alone, not taken from the request pool
+            conn = fairy.dbapi_connection
+            if self.inline:
+                conn.execute("PRAGMA busy_timeout = 100")  # the loop waits on it: fall back, not stall
+            elif hasattr(conn, "autocommit"):
+                conn.autocommit = True  # no transaction to end after each read
+            self._conn = conn
+        return self._conn
 
     def _read_own(self):
+        """(version key or NO_ARCHIVE, error or None), read on the probe's own connection."""
         with self._lock:
-            if self._conn is None:
-                fairy = self.engine.raw_connection()  # configured by the engine's connect hooks
-                fairy.detach()  # kept for the probe alone, not taken from the request pool
-                self._conn = fairy.dbapi_connection
-                self._conn.execute("PRAGMA busy_timeout = 100")  # the loop waits on it: fall back, not stall
-            cursor = self._conn.cursor()
             try:
-                cursor.execute(queries.VERSION_SQL)
-                rows = cursor.fetchall()  # run to the end, so no read snapshot stays open
-            finally:
-                cursor.close()
-            return queries.version_key_of(rows[0] if rows else None)
+                conn = self._connection()
+                cursor = conn.cursor()
+                try:
+                    cursor.execute(queries.VERSION_SQL)
+                    rows = cursor.fetchall()  # run to the end, so no read snapshot stays open
+                finally:
+                    cursor.close()
+                if not self.inline and not getattr(conn, "autocommit", True):
+                    conn.rollback()
+            except Exception as exc:  # noqa: BLE001 - sorted below: no archive, or an outage
+                if self._conn is not None and not self.inline:
+                    self._drop()  # a broken network connection is opened afresh next time
+                if _no_archive(exc):
+                    return NO_ARCHIVE, None
+                return None, exc
+        key = queries.version_key_of(rows[0] if rows else None)
+        return (NO_ARCHIVE if key is None else key), None
 
-    def _read_pooled(self):
-        with self.engine.connect() as conn:
-            return queries.version_key_of(conn.exec_driver_sql(queries.VERSION_SQL).first())
+    def _drop(self) -> None:
+        try:
+            self._conn.close()
+        except Exception:  # noqa: BLE001 - it is being thrown away
+            pass
+        self._conn = None
+
+    def _settle(self, value, exc):
+        if exc is not None:
+            self.outage.failed(exc)
+            log.debug("archive version probe failed", exc_info=exc)
+            return self._last
+        self.outage.recovered()
+        self._read_at = time.monotonic()
+        if value != NO_ARCHIVE:
+            self._last = value
+        return value
 
     async def read(self):
-        """The current version key, or None when there is none to read (or reading failed)."""
+        """The current version key; NO_ARCHIVE; or the last one read while reading fails."""
+        if self.inline:
+            return self._settle(*self._read_own())
+        if self.interval and time.monotonic() - self._read_at < self.interval and self._last is not None:
+            return self._last
+        loop = asyncio.get_running_loop()
+        round_ = self._next
+        if round_ is None or round_.loop is not loop:
+            if round_ is not None:  # another event loop (a test client's): read alone
+                return self._settle(*await self._read_in_thread())
+            round_ = self._next = _Round(loop)
+            if self._task is None:
+                self._task = loop.create_task(self._rounds())
+        await round_.done.wait()
+        return round_.value
+
+    async def _rounds(self) -> None:
+        """Run the waiting rounds one after another until none is left."""
         try:
-            if self.inline:
-                return self._read_own()
-            # Its own threads: a cached page must not queue behind the handlers (Settings.threads).
-            return await anyio.to_thread.run_sync(self._read_pooled, limiter=self._limiter)
-        except Exception:  # noqa: BLE001 - the page is then rendered as if no cache existed
-            log.debug("archive version probe failed", exc_info=True)
-            return None
+            while self._next is not None:
+                round_, self._next = self._next, None  # who arrives from now on waits for the next
+                try:
+                    round_.value = self._settle(*await self._read_in_thread())
+                finally:
+                    round_.done.set()
+        finally:
+            self._task = None
+
+    async def _read_in_thread(self):
+        # Its own thread: a cached page must not queue behind the handlers (Settings.threads).
+        return await anyio.to_thread.run_sync(self._read_own, limiter=self._limiter)
 
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+                self._drop()
+
+
+def _no_archive(exc: BaseException) -> bool:
+    """The probe's raw DBAPI errors, or the engine's NoArchive: is there simply no archive yet?"""
+    if isinstance(exc, NoArchive):
+        return True
+    return getattr(exc, "sqlstate", None) == "42P01" or str(exc).startswith("no such table")
 
 
 def _url_key(scope) -> tuple:
@@ -125,8 +212,8 @@ class CachePages:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static/"):
             return await self.app(scope, receive, send)
-        version = await self.probe.read()
-        if version is None:
+        version = scope[VERSION_SLOT] if VERSION_SLOT in scope else await self.probe.read()
+        if version is None or version == NO_ARCHIVE:
             return await self.app(scope, receive, send)
         url, today = _url_key(scope), dt.date.today()
         page = self.cache.get((version, today, url))
