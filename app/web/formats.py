@@ -24,13 +24,20 @@ COLUMNS = [
 BATCH = 1000
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) can leak data
+# or run commands); OWASP's advice is a leading single quote, which makes the cell plain text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value) -> str:
-    """A CSV cell: lists joined with '|', booleans as true/false, None empty."""
+    """A CSV cell: lists joined with '|', booleans as true/false, None empty, never a formula."""
     if isinstance(value, list):
-        return "|".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+        text = "|".join(str(v) for v in value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def records(sessions) -> Iterator[dict]:
