@@ -8,7 +8,14 @@ import re
 
 from app.store.models import Document, Passage
 
-_BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
+# LaTeX for the characters BibTeX or LaTeX would read as syntax. BibTeX counts every brace in a
+# value, escaped or not, so a brace in the text becomes a command whose own braces balance.
+_BIBTEX = {
+    "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "%": r"\%", "#": r"\#", "&": r"\&", "$": r"\$", "_": r"\_",
+}
+_BIBTEX_SPECIAL = re.compile(r"[{}\\~^%#&$_]")
 
 
 def _date_parts(value: str | None) -> list[int] | None:
@@ -23,7 +30,13 @@ def _human_date(value: str | None) -> str | None:
 
 
 def _bibtex_escape(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(lambda m: "\\" + m.group(1) if m.group(1) not in "~^\\" else " ", text)
+    """`text` as a BibTeX value that parses whatever it holds (and reads the same in LaTeX)."""
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX[m.group()], text)
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL as a BibTeX value: braces and backslashes percent-encoded, so they cannot end the field."""
+    return url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
 
 
 def creator(doc: Document) -> str:
@@ -54,7 +67,7 @@ def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | Non
         "date": doc.date,
         "year": (doc.date or "")[:4] or None,
         "publisher": _bibtex_escape(doc.publisher) if doc.publisher else None,
-        "url": permalink,
+        "url": _bibtex_url(permalink),
         "urldate": accessed.isoformat(),
         "note": _bibtex_escape(f"Passage {p.id}: “{p.text}”" + (f" Source: {doc.source_url}" if doc.source_url else "")
                                + (f", retrieved {doc.retrieved}" if doc.retrieved else "")),
