@@ -8,6 +8,8 @@ from app.search.spans import word_spans
 from app.search.types import SNIPPET_CHARS
 from app.text.stems import word_stem
 
+TEXT_CHARS = 5000  # the longest sentence text a search hit or quote check carries whole
+
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
@@ -50,6 +52,8 @@ def make_snippet(text: str, marks: list[tuple[int, int]], limit: int = SNIPPET_C
     parts: list[str] = ["…" if start else ""]
     pos = start
     for a, b in marks:
+        if a >= end:
+            break  # marks are sorted: the rest lie beyond the cut
         a, b = max(a, start), min(b, end)
         if b <= a:
             continue
@@ -59,6 +63,18 @@ def make_snippet(text: str, marks: list[tuple[int, int]], limit: int = SNIPPET_C
     parts.append(str(escape(text[pos:end])))
     parts.append("…" if end < len(text) else "")
     return Markup("".join(parts))
+
+
+def clip(text: str, limit: int = TEXT_CHARS) -> tuple[str, bool]:
+    """`text` cut to at most `limit` characters at a space, with "…", and whether it was cut.
+
+    A hit or a quote check names a sentence by id; over-long text is cut so one pathological
+    sentence cannot make every answer that mentions it megabytes long (its page shows it whole).
+    """
+    if len(text) <= limit:
+        return text, False
+    end = text.rfind(" ", 0, limit)
+    return text[:end if end > limit // 2 else limit - 1].rstrip() + "…", True
 
 
 def marks_window(text: str, norm: str, window: tuple[int, int], qset: set[str] | None) -> list[tuple[int, int]]:

@@ -116,18 +116,20 @@ def health(version: int) -> dict:
 # every link in it) is built here. The pydantic models in app/web/routes/quotes.py document
 # these shapes for OpenAPI; tests/search/test_hits_json.py keeps the two in step.
 
-from app.search.types import Outcome, Result  # noqa: E402 - this section's own imports
+from app.search.snippets import clip  # noqa: E402 - this section's own imports
+from app.search.types import Outcome, Result  # noqa: E402
 from app.search.verify import Checked, Verification  # noqa: E402
 
 
 def hit_json(r: Result) -> dict:
-    """One search hit (SearchHit), with the links to its sentence."""
+    """One search hit (SearchHit), with the links to its sentence; an over-long text is cut (`truncated`)."""
+    text, truncated = clip(r.text)
     return {
-        "id": r.id, "document": r.document, "title": r.title, "kind": r.kind, "unit": r.unit, "text": r.text,
-        "match": r.match, "score": r.score, "bm25": r.bm25,
+        "id": r.id, "document": r.document, "title": r.title, "kind": r.kind, "unit": r.unit, "text": text,
+        "truncated": truncated, "match": r.match, "score": r.score, "bm25": r.bm25,
         "url": urls.document(r.document, r.id), "permalink": urls.passage(r.id),
         "date": r.date, "publisher": r.publisher, "position": r.position, "themes": r.themes,
-        "snippet": str(r.snippet), "span": r.span,
+        "snippet": str(r.snippet), "span": r.span, "changes": r.changes, "diff": r.diff, "verdict": r.verdict,
     }
 
 
@@ -145,7 +147,9 @@ def checked_json(c: Checked) -> dict:
     if c.source is not None:
         source = passage_obj(c.source.passage, c.source.document, c.source.themes)
         source["document_title"] = c.source.document.title
-    return {"text": c.text, "match": c.match, "score": c.score, "source": source, "diff": c.diff, "span": c.span}
+        source["text"], source["truncated"] = clip(source["text"])
+    diff = [{**op, "quote": clip(op["quote"])[0], "source": clip(op["source"])[0]} for op in c.diff]
+    return {"text": c.text, "match": c.match, "score": c.score, "source": source, "diff": diff, "span": c.span, "changes": c.changes, "note": c.note}
 
 
 def verification_json(v: Verification) -> dict:

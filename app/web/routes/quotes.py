@@ -34,7 +34,17 @@ PAGE = 20
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"  # a real month and day number
 _DATE_RE = re.compile(DATE_PATTERN)
 
-Grade = Literal["exact", "near", "related"]
+Grade = Literal["exact", "near", "altered", "related"]
+ChangeKind = Literal["negation", "antonym", "number", "date", "name", "modality", "quantifier", "content"]
+GRADES_DOC = (
+    "exact: the quote occurs verbatim (case, punctuation, quote and dash styles aside); "
+    f"near: similarity >= {search.NEAR_MIN} and every difference is form only (spelling variant, typo, "
+    "hyphenation, a function word or article dropped, added or swapped, a known synonym or another form "
+    "of a word); altered: similarity >= "
+    f"{search.NEAR_MIN} but at least one difference changes the meaning (negation, antonym, number, date, "
+    "name, modality, quantifier, content word replaced, dropped or added), listed in `changes`; "
+    "related: relevant by words (BM25). Best first: exact, near, altered, related."
+)
 
 
 # --- response models (the OpenAPI schema is generated from these) ---------------------------------
@@ -44,16 +54,38 @@ class Problem(BaseModel):
     detail: str = Field(description="What was wrong with the request, in plain words.")
 
 
+class DiffOp(BaseModel):
+    """One part of a word diff; every word of the checked text and of the source is in one part, in order."""
+
+    op: Literal["same", "added", "removed", "changed"] = Field(
+        description="same: the same words on both sides (case, punctuation aside); added: words only in the "
+                    "checked text (`source` empty); removed: source words the checked text leaves out (`quote` "
+                    "empty); changed: different words on both sides.")
+    quote: str = Field(description="The checked text's words for this part.")
+    source: str = Field(description="The source's words for this part.")
+    change: ChangeKind | None = Field(None, description="The meaning-bearing difference this part makes, if any; "
+                                                         "null for form only (and for same).")
+
+
+class Change(BaseModel):
+    """A meaning-bearing difference between a quote and the sentence it is close to."""
+
+    kind: ChangeKind
+    quote: str = Field(description="The quote's words (empty when it leaves the source's out).")
+    source: str = Field(description="The source's words (empty when the quote adds words).")
+
+
 class SearchHit(BaseModel):
     id: str = Field(description="The sentence's stable id (the first sentence's, for a span).")
     document: str = Field(description="Slug of the document.")
     title: str | None = Field(description="Title of the document.")
     kind: str = Field(description="official or commentary.")
     unit: str = Field(description="sentence or item.")
-    text: str = Field(description="The sentence's text (the sentences' text joined, for a span).")
+    text: str = Field(description="The sentence's text (the sentences' text joined, for a span), cut with '…' "
+                                  "after 5,000 characters.")
+    truncated: bool = Field(description="Whether `text` was cut; the permalink shows the whole sentence.")
     snippet: str = Field(description="HTML: the text escaped, matched words in <mark>, long texts cut with '…'.")
-    match: Grade = Field(description="exact: verbatim (punctuation and case aside); near: similarity >= "
-                                     f"{search.NEAR_MIN}; related: relevant by words (BM25).")
+    match: Grade = Field(description=GRADES_DOC)
     score: float = Field(ge=0, le=1, description="0–1 similarity between the query and the words matched; "
                                                  "1.0 only for exact.")
     bm25: float | None = Field(description="The relevance engine's raw score, where one was computed.")
@@ -64,6 +96,9 @@ class SearchHit(BaseModel):
     position: int
     themes: list[str]
     span: list[str] | None = Field(None, description="Every sentence id a cross-sentence quote covers.")
+    changes: list[Change] | None = Field(None, description="altered: the differences that change the meaning.")
+    diff: list[DiffOp] | None = Field(None, description="altered: the query against the sentence's matched words.")
+    verdict: str | None = Field(None, description="altered: the verdict in plain words.")
 
 
 class DocumentFacet(BaseModel):
@@ -116,20 +151,17 @@ class SentenceObject(BaseModel):
     document_title: str | None = None
 
 
-class DiffOp(BaseModel):
-    op: Literal["equal", "replace", "insert", "delete"] = Field(
-        description="insert: wording only in the checked text; delete: source wording missing from it.")
-    quote: str = Field(description="The checked text's words for this part.")
-    source: str = Field(description="The source's words for this part.")
-
-
 class CheckedSentence(BaseModel):
     text: str
-    match: Literal["exact", "near", "related", "none"]
+    match: Literal["exact", "near", "altered", "related", "none"] = Field(description=GRADES_DOC + " none: not found.")
     score: float = Field(ge=0, le=1)
     source: SentenceObject | None
-    diff: list[DiffOp]
+    diff: list[DiffOp] = Field(description="The checked sentence against the source's matched words, word by word.")
     span: list[str] | None = None
+    changes: list[Change] | None = Field(None, description="altered: the differences that change the meaning.")
+    note: str | None = Field(None, description="altered: the verdict in plain words, e.g. \"wording close to a real "
+                                               "sentence, but the meaning differs: 'foreign' where the source says "
+                                               "'own'\".")
 
 
 class VerifyResponse(BaseModel):
@@ -176,7 +208,7 @@ def api_search(request: Request, session: PageSessionDep, settings: SettingsDep,
                kind: Kind = None, doc: Slug = None, theme: ThemeSlug = None,
                date_from: DateParam = None, date_to: DateParam = None,
                limit: LimitParam = PAGE, offset: OffsetParam = 0) -> JSONResponse:
-    """Quote mode grades every result exact, near or related (see the `match` field); advanced
+    """Quote mode grades every result exact, near, altered or related (see the `match` field); advanced
     mode takes Whoosh query syntax. Facets count results per grade, kind and document."""
     problem = _too_long(q, settings.max_query_chars, "query")
     if problem is None and limit > settings.max_page_size:
