@@ -58,7 +58,7 @@ def themes_with_counts(session: Session) -> list[dict]:
         {"slug": t.slug, "label": t.label, "description": t.description, "parent": t.parent,
          "official": counts.get(t.slug, {}).get("official", 0),
          "commentary": counts.get(t.slug, {}).get("commentary", 0)}
-        for t in session.scalars(select(Theme).order_by(Theme.position))
+        for t in session.scalars(select(Theme).order_by(Theme.position, Theme.slug))
     ]
 
 
@@ -170,5 +170,5 @@ def crossref_rows(session: Session, doc: Document) -> list[tuple[Passage, Docume
         for link in session.scalars(select(Crossref).where(side.in_(ids[i:i + 500]))):
             c, o = session.get(Passage, link.commentary_id), session.get(Passage, link.official_id)
             out.append((c, session.get(Document, c.document_id), o, session.get(Document, o.document_id), link.relation, link.score))
-    out.sort(key=lambda r: (r[0].position, r[2].position))
+    out.sort(key=lambda r: (r[0].position, r[2].position, r[0].id, r[2].id))  # total: rows come in storage order
     return out

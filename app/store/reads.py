@@ -127,7 +127,8 @@ def history(session: Session, passage_id: str) -> list[Passage]:
         frontier = [r.id for r in rows if r.id not in seen]
         seen.update(frontier)
         out.extend(r for r in rows if r.id in frontier)
-    return sorted(out, key=lambda r: r.retired_version or 0, reverse=True)
+    # The id breaks ties: the query's row order is the database's storage order.
+    return sorted(out, key=lambda r: (-(r.retired_version or 0), r.id))
 
 
 _THEMES_OF = select(PassageTheme.passage_id, PassageTheme.theme).where(PassageTheme.passage_id.in_(_IDS)).order_by(PassageTheme.theme)
@@ -175,7 +176,8 @@ def crossrefs_for(session: Session, ids: list[str]) -> dict[str, list[Link]]:
         for pid, p, d, relation, score in session.execute(_LINKS, {"ids": ids[i:i + 500]}):
             out[pid].append(Link(p, d, relation, score))
     for links in out.values():
-        links.sort(key=lambda link: (-link.score, link.passage.position))
+        # Down to the passage id, a total order: the statement's rows come in storage order.
+        links.sort(key=lambda link: (-link.score, link.passage.position, link.document.slug, link.passage.id))
     return out
 
 
