@@ -8,6 +8,7 @@ import anyio.to_thread
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Mount
 
 from app.config import Settings
 from app.store.db import make_engine, session_factory
@@ -22,7 +23,12 @@ from app.web.routes import quotes as search
 from app.web.routes import themes
 from app.web.pagecache import CachePages, PageCache, VersionProbe
 from app.web import outage
+from app.web import apidoc
+from app.web.hygiene import Hygiene
 from app.web.deps import RejectNul, SecurityHeaders, install_error_handlers, make_templates
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+ROUTERS = (health, documents, passages, search, crossrefs, themes, directives, export)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,14 +63,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.searchers = Searchers(settings.index_root)
     app.state.templates = make_templates(settings)
+    # Absolute links name the configured public address; `serve` sets one (see cmd_serve), and an
+    # app built without it (tests, other servers) names serve's default address.
+    app.state.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
+    app.state.templates.env.globals["base_url"] = app.state.base_url
     app.state.page_cache = PageCache()
     # Innermost of the three, so cached pages still get the NUL check and the security headers.
     app.add_middleware(CachePages, cache=app.state.page_cache, probe=probe)
     outage.install(app, probe)  # no archive yet, or the database down: 503s
     app.add_middleware(RejectNul)
+    declared = [r for module in ROUTERS for r in module.router.routes]  # for Allow (Hygiene)
+    app.add_middleware(Hygiene, routes=declared)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(settings.static_dir)), name="static")
-    for module in (health, documents, passages, search, crossrefs, themes, directives, export):
+    declared += [r for r in app.routes if isinstance(r, Mount)]
+    for module in ROUTERS:
         app.include_router(module.router)
+    apidoc.install(app)
     return app

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.helpers import COMMENTARY, OFFICIAL, passage_containing
+from app.web.app import DEFAULT_BASE_URL
 
 # These run a second time on PostgreSQL (scripts/test.sh selects -m pg).
 pytestmark = pytest.mark.pg
@@ -72,7 +73,7 @@ def test_every_directive_has_a_citable_page(client):
         assert page.status_code == 200
         text = html.unescape(page.text)
         assert "@misc{" in text and '"date-parts"' in text and r["text"] in text
-        assert f'rel="canonical" href="http://testserver/d/{r["id"]}"' in page.text
+        assert f'rel="canonical" href="{DEFAULT_BASE_URL}/d/{r["id"]}"' in page.text
         assert 'property="og:title"' in page.text
 
 

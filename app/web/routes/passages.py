@@ -24,13 +24,12 @@ def _gone_page(request: Request, session):
 
 def _page(request: Request, session, p, template: str, canonical: str):
     view = queries.passage_view(session, p, around=True)
-    base = str(request.base_url).rstrip("/")
     own = urls.directive(p.id) if p.is_directive else urls.passage(p.id)
     return render(request, template, {
         "p": p, "doc": view.document, "before": view.before, "after": view.after,
         "themes": view.themes, "links": view.links, "history": view.history,
-        "citations": cite.citations(p, view.document, urls.absolute(base, own)),
-        "canonical": canonical, "absolute_canonical": urls.absolute(base, canonical),
+        "citations": cite.citations(p, view.document, urls.absolute(request.app.state.base_url, own)),
+        "canonical": canonical,
         "json_url": urls.api_passage(p.id),
     })
 
