@@ -10,10 +10,12 @@ _DIFF_TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 
 
 def word_diff(commentary_text: str, official_text: str) -> list[dict]:
-    """Word-level edit script from a commentary sentence to an official sentence.
+    """Word-level diff of a commentary sentence against the official sentence it draws on.
 
-    Tokens are words and punctuation marks; comparison ignores case (and Unicode form),
-    the returned pieces are the original text spans, spacing included.
+    Every word of both appears once, in order, as in the quote check's diffs: each op is
+    "same", "added" (in the commentary only), "removed" (in the official text only) or "changed"
+    (different words on both sides). Tokens are words and punctuation marks; comparison ignores
+    case (and Unicode form); the returned pieces are the original text spans, spacing included.
     """
     a = list(_DIFF_TOKEN_RE.finditer(commentary_text))
     b = list(_DIFF_TOKEN_RE.finditer(official_text))
@@ -27,11 +29,12 @@ def word_diff(commentary_text: str, official_text: str) -> list[dict]:
     def piece(tokens, text, lo, hi) -> str:
         return text[tokens[lo].start() : tokens[hi - 1].end()] if hi > lo else ""
 
+    names = {"equal": "same", "delete": "added", "insert": "removed", "replace": "changed"}
     ops = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         ops.append(
             {
-                "op": tag,
+                "op": names[tag],
                 "commentary": piece(a, commentary_text, i1, i2),
                 "official": piece(b, official_text, j1, j2),
             }

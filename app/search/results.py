@@ -45,7 +45,7 @@ def make_result(ctx: Context, cand: Cand, qn: str, qwords: list[str], qstems: se
     norms = [ctx.norm(d) for d in docnums]  # normalize(text) of each, kept by the index
     text = " ".join(texts)
     marks: list[tuple[int, int]] = []
-    if cand.grade in ("exact", "near") and cand.window:
+    if cand.grade in ("exact", "near", "altered") and cand.window:
         # the window is in words of the joined normalised text; map per sentence
         offset_chars, offset_words = 0, 0
         for t, n in zip(texts, norms):
@@ -60,6 +60,10 @@ def make_result(ctx: Context, cand: Cand, qn: str, qwords: list[str], qstems: se
     else:
         marks = marks_stems(text, norms[0] if len(norms) == 1 else normalize(text), qstems)
     doc = f.get("doc", "")
+    changes = diff = verdict = None
+    if cand.grade == "altered" and cand.comparison is not None:
+        changes = [c.as_dict() for c in cand.comparison.changes]
+        diff, verdict = cand.comparison.ops, cand.comparison.verdict()
     return Result(
         id=f["id"], document=doc, title=titles.get(doc), kind=f.get("kind", ""), unit=f.get("unit", ""),
         text=text, snippet=make_snippet(text, marks), match=cand.grade,
@@ -68,4 +72,5 @@ def make_result(ctx: Context, cand: Cand, qn: str, qwords: list[str], qstems: se
         date=f.get("date") or None, publisher=f.get("publisher") or None, position=f.get("position", 0),
         themes=[t for t in (f.get("themes") or "").split(",") if t],
         span=[ctx.stored(d)["id"] for d in cand.span] if cand.span else None,
+        changes=changes, diff=diff, verdict=verdict,
     )

@@ -7,12 +7,16 @@ are explained in app/search/engine.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from whoosh import query as wq
 
+if TYPE_CHECKING:
+    from app.search.meaning import Comparison
+
 # --- thresholds and limits (documented in the API description too) ---------------------------
-NEAR_MIN = 0.85  # similarity from which a non-verbatim match is "near"
+NEAR_MIN = 0.85  # similarity from which a non-verbatim match is "near", or "altered" when its meaning differs
 RELATED_MIN = 0.4  # share of the quote's content words (stemmed, stop words aside) a "related" sentence must hold
 WORDS_QUERY_MAX = 4  # up to this many words, a query is also searched as words (stemmed, BM25)
 NEAR_POOL = 50  # candidates for "near": sentences holding all but one of the quote's rarest words
@@ -34,7 +38,7 @@ MAX_HITS = MAX_OFFSET + 100  # exact hits ranked and listed at most (more are co
 NUMPY_MIN = 64  # hits from which ordering goes through numpy (below, plain Python is quicker)
 ADVANCED_POOL = 1_000  # advanced mode: hits ranked by grade, then BM25
 SNIPPET_CHARS = 360  # longer sentences are cut around the first match
-GRADES = ("exact", "near", "related")
+GRADES = ("exact", "near", "altered", "related")  # best first
 ADVANCED_FIELDS = ("text", "plain", "kind", "doc", "themes", "date", "unit", "publisher", "id", "position")
 RANGE_FIELDS = ("date", "position", "id", "doc")
 MIN_WILDCARD_PREFIX = 2
@@ -99,6 +103,11 @@ class Result:
     span: list[str] | None = None
     # For a commentary hit: the official sentence it reports ({id, document, text, relation}), if any.
     reports: dict | None = None
+    # An altered hit's meaning-bearing differences ({kind, quote, source}), its word diff
+    # (app.search.meaning: {op, quote, source, change}) and the plain verdict; None for the other grades.
+    changes: list[dict] | None = None
+    diff: list[dict] | None = None
+    verdict: str | None = None
 
 
 @dataclass
@@ -132,3 +141,4 @@ class Cand:
     bm25: float | None = None
     window: tuple[int, int] | None = None  # matched words (normalised word indices) in the text
     span: list[int] | None = None  # docnums of consecutive sentences, for cross-sentence quotes
+    comparison: Comparison | None = None  # the meaning check of a close match (app.search.meaning)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -12,9 +11,10 @@ from whoosh.searching import Searcher
 
 from app.search.align import align
 from app.search.context import Context
+from app.search.meaning import Comparison, compare, source_window
 from app.search.rank import finish, rank
-from app.search.spans import plain_words, word_spans
-from app.search.types import GRADES, Cand
+from app.search.spans import plain_words
+from app.search.types import GRADES
 from app.store import reads as queries
 from app.store.models import Document, Passage
 from app.text.normalize import normalize
@@ -33,11 +33,13 @@ class Source:
 @dataclass
 class Checked:
     text: str
-    match: str  # exact | near | related | none
+    match: str  # exact | near | altered | related | none
     score: float
     source: Source | None
     diff: list[dict]
     span: list[str] | None = None
+    changes: list[dict] | None = None  # altered: the meaning-bearing differences ({kind, quote, source})
+    note: str | None = None  # altered: the plain verdict ("... 'foreign' where the source says 'own'")
 
 
 @dataclass
@@ -58,40 +60,12 @@ def passage_sentences(text: str) -> list[str]:
 def word_diff(quote: str, source: str) -> list[dict]:
     """Word-level differences between a quote and its source's wording (case and punctuation aside).
 
-    Each item: {"op": "equal" | "replace" | "insert" | "delete", "quote": ..., "source": ...};
-    "insert" is wording only in the quote, "delete" wording of the source missing from the quote.
+    Every word of both appears, in order: each item is {"op": "same" | "added" | "removed" |
+    "changed", "quote": ..., "source": ..., "change": kind or None}; "added" is wording only in the
+    quote, "removed" the source's wording missing from it, "changed" both; "change" names a
+    meaning-bearing difference (app.search.meaning.KINDS), None for form only.
     """
-    qs, ss = word_spans(quote), word_spans(source)
-    qw, sw = normalize(quote).split(), normalize(source).split()
-    if qs is None:
-        qs = [(0, 0)] * len(qw)
-    if ss is None:
-        ss = [(0, 0)] * len(sw)
-
-    def piece(text: str, spans, words, a: int, b: int) -> str:
-        if a >= b:
-            return ""
-        s, e = spans[a][0], spans[b - 1][1]
-        return text[s:e] if e > s else " ".join(words[a:b])
-
-    out = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, qw, sw, autojunk=False).get_opcodes():
-        out.append({"op": op, "quote": piece(quote, qs, qw, a1, a2), "source": piece(source, ss, sw, b1, b2)})
-    return out
-
-
-def _source_window(ctx: Context, cand: Cand) -> str:
-    """The source's wording that the quote was compared with (its matched words, or all of it)."""
-    docnums = cand.span or [cand.docnum]
-    text = " ".join(ctx.stored(d).get("text", "") for d in docnums)
-    if cand.window is None:
-        return text
-    spans = word_spans(text)
-    if not spans:
-        return text
-    a, b = cand.window
-    a, b = max(0, min(a, len(spans) - 1)), max(1, min(b, len(spans)))
-    return text[spans[a][0]:spans[b - 1][1]]
+    return compare(quote, source).ops
 
 
 def check_sentence(ctx: Context, session: Session, sentence: str) -> Checked:
@@ -117,19 +91,31 @@ def check_sentence(ctx: Context, session: Session, sentence: str) -> Checked:
     if p is not None:
         source = Source(p, session.get(Document, p.document_id), queries.themes_for(session, [p.id]).get(p.id))
     score = 1.0 if best.grade == "exact" else round(best.score or 0.0, 3)
-    return Checked(sentence, best.grade, score, source, word_diff(sentence, _source_window(ctx, best)),
-                   [ctx.stored(d)["id"] for d in best.span] if best.span else None)
+    comparison: Comparison = best.comparison or compare(sentence, source_window(ctx, best))
+    altered = best.grade == "altered"
+    # Only an altered match's differences are called meaning-bearing: a related one is reworded anyway.
+    ops = comparison.ops if altered else [{**op, "change": None} for op in comparison.ops]
+    return Checked(sentence, best.grade, score, source, ops,
+                   [ctx.stored(d)["id"] for d in best.span] if best.span else None,
+                   changes=[c.as_dict() for c in comparison.changes] if altered else None,
+                   note=comparison.verdict() if altered else None)
 
 
 def verdict(checked: list[Checked]) -> str:
+    """One line for the passage. Altered sentences are counted apart: they are not "found"."""
     n = len(checked)
     if not n:
         return "No sentences to check."
     c = Counter(s.match for s in checked)
     found = c["exact"] + c["near"]
-    parts = [f"{found} of {n} sentence{'s' if n != 1 else ''} found verbatim or nearly"]
-    if c["exact"] and c["near"]:
-        parts[0] += f" ({c['exact']} verbatim, {c['near']} nearly)"
+    parts = []
+    if found or not c["altered"]:
+        parts.append(f"{found} of {n} sentence{'s' if n != 1 else ''} found verbatim or nearly")
+        if c["exact"] and c["near"]:
+            parts[0] += f" ({c['exact']} verbatim, {c['near']} nearly)"
+    if c["altered"]:
+        of = "" if parts else f" of {n} sentence{'s' if n != 1 else ''}"
+        parts.append(f"{c['altered']}{of} altered: close to a real sentence, but the meaning differs")
     if c["related"]:
         parts.append(f"{c['related']} only related (reworded or partly matching)")
     if c["none"]:

@@ -289,29 +289,30 @@ def test_word_diff_ops():
     ops = word_diff(
         "Xi called for Rich data resources.", "Xi called for abundant data resources and more."
     )
-    assert ops[0] == {"op": "equal", "commentary": "Xi called for", "official": "Xi called for"}
-    assert {"op": "replace", "commentary": "Rich", "official": "abundant"} in ops
-    assert {"op": "insert", "commentary": "", "official": "and more"} in ops
-    assert ops[-1]["op"] == "equal" and ops[-1]["commentary"] == "."
+    assert ops[0] == {"op": "same", "commentary": "Xi called for", "official": "Xi called for"}
+    assert {"op": "changed", "commentary": "Rich", "official": "abundant"} in ops
+    assert {"op": "removed", "commentary": "", "official": "and more"} in ops
+    assert ops[-1]["op"] == "same" and ops[-1]["commentary"] == "."
 
 
 def test_word_diff_ignores_case_keeps_originals():
     ops = word_diff("THE Register shall", "the register shall state")
     assert ops[0] == {
-        "op": "equal", "commentary": "THE Register shall", "official": "the register shall"
+        "op": "same", "commentary": "THE Register shall", "official": "the register shall"
     }
-    assert ops[1] == {"op": "insert", "commentary": "", "official": "state"}
+    assert ops[1] == {"op": "removed", "commentary": "", "official": "state"}
 
 
-def test_word_diff_delete_and_identity():
+def test_word_diff_added_and_identity():
+    """Commentary words the official text lacks are "added", as a quote's are in the quote check."""
     assert word_diff("a b c", "a c") == [
-        {"op": "equal", "commentary": "a", "official": "a"},
-        {"op": "delete", "commentary": "b", "official": ""},
-        {"op": "equal", "commentary": "c", "official": "c"},
+        {"op": "same", "commentary": "a", "official": "a"},
+        {"op": "added", "commentary": "b", "official": ""},
+        {"op": "same", "commentary": "c", "official": "c"},
     ]
     assert word_diff("", "") == []
     same = word_diff("Same words, same order.", "same  words, SAME order.")
-    assert [o["op"] for o in same] == ["equal"]
+    assert [o["op"] for o in same] == ["same"]
 
 
 def test_word_diff_rebuilds_both_texts():

@@ -141,11 +141,15 @@ def test_one_letter_typo_in_a_long_quote_is_near(client, official):
     assert hit["id"] == target["id"] and hit["match"] == "near" and hit["score"] > 0.95
 
 
-def test_missing_word_is_near(client, official):
+def test_missing_small_word_is_near_missing_content_word_is_altered(client, official):
     target = passage_containing(official, "collaboratively operating AI basic hardware")
+    body = api(client, "building independent, controllable collaboratively operating AI basic hardware and software systems")
+    hit = body["results"][0]
+    assert hit["id"] == target["id"] and hit["match"] == "near" and hit["changes"] is None
     body = api(client, "building independent, controllable and collaboratively operating AI hardware and software systems")
     hit = body["results"][0]
-    assert hit["id"] == target["id"] and hit["match"] == "near"
+    assert hit["id"] == target["id"] and hit["match"] == "altered"
+    assert hit["changes"] == [{"kind": "content", "quote": "", "source": "basic"}]
 
 
 def test_made_up_quote_is_never_exact(client):

@@ -184,7 +184,7 @@ def test_search_scores_and_results_are_the_same_both_ways(public, seed_index):
     assert _answers(sessions, searcher) == fast
     assert not whoosh_fast.CALLS
     hits = [r for a in fast[:-1] for r in a[-1]["results"]]
-    assert {r["match"] for r in hits} == {"exact", "near", "related"} and any(r["bm25"] for r in hits)
+    assert {"exact", "near", "related"} <= {r["match"] for r in hits} and any(r["bm25"] for r in hits)
 
 
 def test_a_search_context_reads_the_same_both_ways(public, seed_index):

@@ -1,0 +1,73 @@
+"""What WordNet knows about two words: synonyms, opposites, derived forms and base forms.
+
+The table (data/lexicon.json.gz, built from WordNet's files by scripts/build_lexicon.py, with
+WordNet's licence beside it) ships inside the package: nothing is downloaded at run time. It is
+read once, on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# WordNet's "morphy" detachment rules: an inflected ending and what replaces it.
+_DETACH = (
+    ("ies", "y"), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+    ("es", "e"), ("es", ""), ("s", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""),
+    ("er", ""), ("est", ""), ("er", "e"), ("est", "e"), ("ier", "y"), ("iest", "y"),
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    synsets: dict[str, list[int]]
+    antonyms: frozenset[tuple[str, str]]
+    derived: frozenset[tuple[str, str]]
+    exceptions: dict[str, str]
+
+    def known(self, word: str) -> bool:
+        return bool(self.lemmas(word) & self.synsets.keys())
+
+    def lemmas(self, word: str) -> set[str]:
+        """The word and the base forms WordNet knows for it ("developing": itself and "develop")."""
+        out = {word}
+        if word in self.exceptions:
+            out.add(self.exceptions[word])
+        for end, new in _DETACH:
+            if word.endswith(end) and len(word) > len(end) + 1:
+                base = word[: -len(end)] + new
+                if base in self.synsets:
+                    out.add(base)
+                elif new == "" and len(base) > 2 and base[-1] == base[-2] and base[:-1] in self.synsets:
+                    out.add(base[:-1])  # a doubled consonant: "stopped", "planning"
+        return out
+
+    def synonyms(self, a: str, b: str) -> bool:
+        """Do the two words (or their base forms) share a WordNet synset?"""
+        sa = {i for w in self.lemmas(a) for i in self.synsets.get(w, ())}
+        return any(i in sa for w in self.lemmas(b) for i in self.synsets.get(w, ()))
+
+    def opposites(self, a: str, b: str) -> bool:
+        """Does WordNet call the two words (or their base forms) antonyms?"""
+        la, lb = self.lemmas(a), self.lemmas(b)
+        return any((x, y) in self.antonyms or (y, x) in self.antonyms for x in la for y in lb)
+
+    def related_forms(self, a: str, b: str) -> bool:
+        """The same word in another form: a shared base form, or a derivation ("strong", "strength")."""
+        la, lb = self.lemmas(a), self.lemmas(b)
+        return bool(la & lb) or any((x, y) in self.derived or (y, x) in self.derived for x in la for y in lb)
+
+
+@cache
+def lexicon() -> Lexicon:
+    raw = resources.files("app.text").joinpath("data/lexicon.json.gz").read_bytes()
+    t = json.loads(gzip.decompress(raw))
+    return Lexicon(
+        synsets=t["synsets"],
+        antonyms=frozenset((a, b) for a, b in t["antonyms"]),
+        derived=frozenset((a, b) for a, b in t["derived"]),
+        exceptions=t["exceptions"],
+    )
