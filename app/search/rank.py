@@ -10,6 +10,7 @@ import numpy as np
 from app.search.align import align, grade_for
 from app.search.candidates import Ranked, confirm, count_postings, exact_hits, near_pool, run_pool, span_hits
 from app.search.context import Context
+from app.search.meaning import judge
 from app.search.spans import plain_words, stems
 from app.search.types import (
     BM25_B, BM25_K1, NEAR_MIN, RELATED_MIN, RELATED_POOL, RELATED_POSTINGS_BUDGET, RELATED_SCAN, RELATED_TERMS,
@@ -150,7 +151,7 @@ def rank(ctx: Context, quote: str, *, all_grades: bool = True) -> tuple[Ranked, 
         al = align(qn, ctx.norm(d), cutoff=NEAR_MIN)
         if al is not None:
             seen.add(d)
-            near.append(Cand(d, grade_for(al.score, al.verbatim), al.score, None, (al.start, al.end)))
+            near.append(judge(ctx, Cand(d, grade_for(al.score, al.verbatim), al.score, None, (al.start, al.end)), quote))
     related: list[Cand] = []
     if all_grades or not (exact or spans or near):
         for d, bm in related_pool(ctx, quote, qwords, len(qwords) <= WORDS_QUERY_MAX):
@@ -159,10 +160,11 @@ def rank(ctx: Context, quote: str, *, all_grades: bool = True) -> tuple[Ranked, 
             seen.add(d)
             al = align(qn, ctx.norm(d), cutoff=NEAR_MIN)
             if al is not None:  # close after all: it is near, not related
-                near.append(Cand(d, grade_for(al.score, al.verbatim), al.score, bm, (al.start, al.end)))
+                near.append(judge(ctx, Cand(d, grade_for(al.score, al.verbatim), al.score, bm, (al.start, al.end)), quote))
             else:
                 related.append(Cand(d, "related", None, bm))
     near.sort(key=lambda c: -(c.score or 0))
+    near.sort(key=lambda c: c.grade == "altered")  # near before altered (meaning check), each in its order
     return Ranked(exact, spans + near + related), exact_count, complete
 
 
