@@ -1,8 +1,8 @@
 """Segmentation shared with the second core: documents split into passages by two worker processes.
 
-The workers are started by multiprocessing's fork server (app.procs.context), so they never
-carry a copy of the ingest process or its lock. (The index build's own child process is
-app.index.child.)
+The workers are fresh interpreters (app.procs.context), so they never carry a copy of the
+ingest process or its lock, and they die with the ingest. (The index build's own child
+process is app.index.child.)
 """
 
 from __future__ import annotations

@@ -27,11 +27,12 @@ from app.config import Settings
 from app.store.db import make_engine, session_factory, upgrade
 from app.store.models import ArchiveState, Document, DocumentAlias, Passage, PassageTheme
 from app.progress import Progress
+from app.ingest.records import NamedError, shown
 from app.ingest.sources import Collected, SourceError, collect, load_known, save_known
 
 # Bump when segmentation or enrichment rules change: every document is then reprocessed.
 PIPELINE = "2"
-PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | index | switch
+PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | enrich | index | switch
 KNOWN_SOURCES = "sources.json"  # in the data folder: see _known_sources
 # Of a large index build, the part the child process indexes (see _enrich_and_index). The
 # child starts writing its segment as soon as it has its share, while this process enriches;
@@ -90,14 +91,23 @@ def ingest_lock(data_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def check(paths: Iterable[Path], settings: Settings) -> Collected:
-    """Validate sources without touching the archive."""
-    return collect(paths, settings.max_file_bytes)
+def check(paths: Iterable[Path], settings: Settings, *, follow_outside: bool = False,
+          themes_path: Path | None = None) -> Collected:
+    """Validate sources without touching the archive: what `run` reads and refuses, the same way."""
+    paths = [Path(p) for p in paths]
+    collected = collect(paths, settings.max_file_bytes, follow_outside=follow_outside)
+    try:
+        enrich.load_taxonomy_for(paths, themes_path or settings.themes_file)
+    except ValueError as exc:  # its message names the themes file and line
+        collected.errors.append(NamedError(str(exc)))
+    return collected
 
 
 def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
-        themes_path: Path | None = None, progress: Progress | None = None, add: bool = False) -> Summary:
-    """Sync the archive to exactly the documents in `paths` (with `add`, retire nothing else)."""
+        themes_path: Path | None = None, progress: Progress | None = None, add: bool = False,
+        follow_outside: bool = False) -> Summary:
+    """Sync the archive to exactly the documents in `paths` (with `add`, retire nothing else).
+    With `follow_outside`, symbolic links and manifest files may lead outside the folders given."""
     progress = progress or Progress(quiet=True)
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -105,7 +115,7 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
         engine = make_engine(settings)
         try:
             with progress.stage("read sources"):
-                collected = collect(paths, settings.max_file_bytes, _known_sources(settings, engine))
+                collected = collect(paths, settings.max_file_bytes, _known_sources(settings, engine), follow_outside)
             _pause("parse", progress)
             if collected.errors and not skip_bad:
                 raise IngestError(f"{len(collected.errors)} problem(s) in the sources; the archive was not changed",
@@ -129,7 +139,7 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
                 index.prune(settings.index_root, keep)
         finally:
             engine.dispose()
-    summary.skipped_files = sorted(collected.bad_files)
+    summary.skipped_files = [shown(f) for f in sorted(collected.bad_files)]  # for printing
     summary.warnings = list(dict.fromkeys(w for d in collected.documents for w in d.warnings))  # once per file
     summary.seconds = time.perf_counter() - started
     summary.timings = dict(progress.timings)
@@ -290,6 +300,7 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
             if len(ready) >= 50 or full:  # a few queries for many documents
                 build.ahead(_index_fields(session, ready))
                 ready = []
+                _pause("enrich", progress)  # a large build: its index child is at work
             if full:
                 build.ahead_done()
         else:
