@@ -85,9 +85,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+# httptools (uvicorn's default) reads a request head of any size; h11 refuses one longer than this
+# (the request line and every header together). A quote-check URL of 5,000 percent-encoded
+# characters and a browser's usual headers fit with room to spare.
+MAX_HEAD_BYTES = 64 * 1024
+
+
+def listen_url(host: str, port: int) -> str:
+    """The address `serve` listens on, as a base URL."""
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the archive with uvicorn."""
-    _settings(args)
+    settings = _settings(args)
+    if not settings.base_url:
+        # Canonical links, link previews and feeds need an absolute address; never the Host header.
+        os.environ["POLICY_ARCHIVE_BASE_URL"] = listen_url(args.host, args.port)  # for the workers too
+        print(f"warning: POLICY_ARCHIVE_BASE_URL is not set; absolute links will name "
+              f"{os.environ['POLICY_ARCHIVE_BASE_URL']} (set it to the archive's public address)", file=sys.stderr)
     run_uvicorn("app.web.app:create_app", host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     return 0
 
@@ -96,7 +112,11 @@ def run_uvicorn(factory: str, *, host: str, port: int, workers: int, log_level: 
     """Run an ASGI app factory ("module:function") under uvicorn with `workers` processes."""
     import uvicorn
 
-    options = dict(factory=True, host=host, port=port, workers=workers, log_level=log_level, proxy_headers=False)
+    # h11 with a bound on the request head, its own errors carrying the security headers (see
+    # app/web/server.py; named as a string, since the CLI imports nothing of the web layer);
+    # client addresses as connected.
+    options = dict(factory=True, host=host, port=port, workers=workers, log_level=log_level, proxy_headers=False,
+                   http="app.web.server:SecureH11Protocol", h11_max_incomplete_event_size=MAX_HEAD_BYTES)
     if workers <= 1:
         uvicorn.run(factory, **options)
         return
