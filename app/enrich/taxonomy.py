@@ -192,12 +192,23 @@ def _line_of(lines: list[str], start: int, key: str) -> int:
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
     """Read and validate a themes file; ValueError names the file and line of any problem."""
+    from app.ingest.safeparse import MAX_DEPTH, toml_too_deep  # the bounds every source file is parsed with
+
     path = Path(path)
-    raw = path.read_bytes()
     try:
+        if path.stat().st_size > 5 * 1024 * 1024:  # a taxonomy is a few kilobytes
+            raise ValueError(f"{path}: over 5 MiB; not a themes file")
+        raw = path.read_bytes()
+        deep = toml_too_deep(raw.decode("utf-8"))
+        if deep is not None:  # before tomllib, which recurses once per level
+            raise ValueError(f"{path}, line {deep}: nested more than {MAX_DEPTH} levels deep")
         data = tomllib.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: not UTF-8 text ({exc})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS_RE.search(msg)
@@ -220,6 +231,8 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         def fail(key: str, message: str) -> ValueError:
             return ValueError(f"{path}, line {_line_of(lines, start, key)}: {message}")
 
+        if not isinstance(block, dict):
+            raise ValueError(f"{path}: theme #{n + 1} must be a [[theme]] table")
         for key in ("slug", "label", "keywords"):
             if not block.get(key):
                 raise fail("[[theme]]", f"theme #{n + 1} needs a non-empty {key!r}")
@@ -234,6 +247,8 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
             keywords = tuple(_parse_keyword(k) for k in block["keywords"])
         except ValueError as exc:
             raise fail("keywords", f"{slug}: {exc}") from None
+        if not isinstance(block.get("parent") or "", str):
+            raise fail("parent", f"{slug}: parent must be a theme's slug")
         themes[slug] = Theme(
             slug, str(block["label"]), str(block.get("description", "")),
             block.get("parent") or None, keywords, n,
@@ -249,8 +264,9 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
                                  f"{theme.slug}: parent cycle through {p!r}")
             seen.add(p)
             p = themes[p].parent
-    threshold = data.get("classifier", {}).get("threshold", DEFAULT_THRESHOLD)
-    if not isinstance(threshold, (int, float)) or threshold <= 0:
+    classifier = data.get("classifier", {})
+    threshold = classifier.get("threshold", DEFAULT_THRESHOLD) if isinstance(classifier, dict) else None
+    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or threshold <= 0:
         raise ValueError(f"{path}: [classifier] threshold must be a positive number")
     return Taxonomy(themes, hashlib.sha256(raw).hexdigest(), path, float(threshold))
 

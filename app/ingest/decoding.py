@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from app.ingest.records import SourceError
+from app.ingest.records import SourceError, shown
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Control characters that carry no text; tab and newline are kept, NUL is an error (see _clean).
@@ -35,7 +35,7 @@ def decode(path: Path, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise SourceError(path, "starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
-        warnings.append(f"{path}: decoded as UTF-16 (byte-order mark), not UTF-8")
+        warnings.append(f"{shown(path)}: decoded as UTF-16 (byte-order mark), not UTF-8")
         return _clean(path, text, warnings), warnings
     if b"\x00" in data:
         if data.count(b"\x00") > 8:  # a line number means nothing in a binary file
@@ -53,7 +53,7 @@ def decode(path: Path, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple
                 "save the file as UTF-8", line
             ) from None
         text = data.decode(encoding)
-        warnings.append(f"{path}: decoded as {encoding}, not UTF-8 (first odd byte on line {line})")
+        warnings.append(f"{shown(path)}: decoded as {encoding}, not UTF-8 (first odd byte on line {line})")
     return _clean(path, text, warnings), warnings
 
 
@@ -97,5 +97,5 @@ def _clean(path: Path | str, text: str, warnings: list[str] | None = None) -> st
         # A vertical tab or form feed separates words; the other controls carry nothing.
         text = _STRAY_CONTROLS.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
         if warnings is not None:
-            warnings.append(f"{path}: removed {controls} control character(s)")
+            warnings.append(f"{shown(path)}: removed {controls} control character(s)")
     return unicodedata.normalize("NFC", text)

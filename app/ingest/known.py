@@ -12,7 +12,7 @@ from pathlib import Path
 from app.ingest.records import SourceDocument
 
 # Bump when reading or validation rules change: records of files read by older rules are dropped.
-READ_RULES = "1"
+READ_RULES = "2"
 # A file whose mtime is this close to the moment it was read could be rewritten within the same
 # clock tick, keeping its size and mtime; its stat is not recorded, so it is hashed next time
 # (git's "racily clean" entries). Two seconds also covers filesystems with coarse timestamps.

@@ -4,17 +4,45 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
+# Characters a terminal acts on or hides: C0 and C1 controls, line and paragraph separators,
+# bidirectional overrides, and the stand-ins Python uses for a file name's undecodable bytes.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+
+
+def shown(text: Path | str) -> str:
+    """Text as a message may print it: the characters of _UNSAFE escaped as Python writes them
+    (a file name with a newline or an escape sequence is printed as `a\\nb`, `\\x1b[31m`)."""
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m.group())
+    if code >= 0xDC80:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(m.group())[1:-1]
+
+
 class SourceError(Exception):
-    """A problem in one source file, located by file and (where known) line."""
+    """A problem in one source file, located by file and (where known) line. `path` is the file
+    as the system names it; the message shows it escaped (see `shown`)."""
 
     def __init__(self, path: Path | str, message: str, line: int | None = None):
         self.path, self.line, self.message = str(path), line, message
-        where = f"{self.path}:{line}" if line else self.path
+        where = f"{shown(self.path)}:{line}" if line else shown(self.path)
         super().__init__(f"{where}: {message}")
+
+
+class NamedError(SourceError):
+    """A problem whose message already names its file and line (the themes file's)."""
+
+    def __init__(self, message: str):
+        Exception.__init__(self, message)
+        self.path, self.line, self.message = "", None, message
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 # The modules below do the work; every name other code imports from here stays importable here.
 from app.ingest.decoding import DEFAULT_MAX_BYTES, decode
-from app.ingest.discover import MANIFEST_NAME, TEXT_SUFFIXES, expand, expand_as_strings
+from app.ingest.discover import MANIFEST_NAME, TEXT_SUFFIXES, discover, expand, expand_as_strings  # noqa: F401
 from app.ingest.known import (
     RACY_NS, READ_RULES, gc_paused, known_document, load_known, remember, same_stat, save_known, stat_key,
 )
@@ -23,7 +23,8 @@ from app.ingest.manifests import read_manifest
 from app.ingest.metadata import (
     DATE_KEYS, KEYS, KINDS, MANIFEST_ONLY_KEYS, SLUG_RE, find_key_line, split_front_matter, validate_meta,
 )
-from app.ingest.records import Collected, SourceDocument, SourceError, add_document
+from app.ingest.reading import check_size, read_stable
+from app.ingest.records import Collected, SourceDocument, SourceError, add_document, shown
 
 __all__ = [
     "DATE_KEYS", "DEFAULT_MAX_BYTES", "KEYS", "KINDS", "MANIFEST_NAME", "MANIFEST_ONLY_KEYS", "RACY_NS",
@@ -33,8 +34,12 @@ __all__ = [
 
 
 def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
-            known: dict[str, dict] | None = None) -> Collected:
+            known: dict[str, dict] | None = None, follow_outside: bool = False) -> Collected:
     """Read every source under `paths` into documents, validating each and all of them together.
+    `check` and `ingest` both call this, so they refuse exactly the same sources.
+
+    Every file read must resolve inside the folder it was found through (see discover), unless
+    `follow_outside`.
 
     `known` maps a front-matter file's path to what `remember` recorded of it: while the file's
     size and mtime, or else its bytes' hash, are the same, that record stands in for reading,
@@ -42,53 +47,55 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     thousands).
     """
     with gc_paused():
-        return _collect(paths, max_bytes, known)
+        return _collect(paths, max_bytes, known, follow_outside)
 
 
-def _collect(paths: Iterable[Path], max_bytes: int, known: dict[str, dict] | None) -> Collected:
+def _collect(paths: Iterable[Path], max_bytes: int, known: dict[str, dict] | None,
+             follow_outside: bool) -> Collected:
     """`collect`, run with the garbage collector paused."""
     started_ns = time.time_ns()
     result = Collected()
-    manifests, texts, errors = expand_as_strings(paths)
-    for error in errors:
+    found = discover(paths, follow_outside)
+    manifests, texts = found.manifests, found.texts
+    for error in found.errors:
         result.fail(error)
     covered: set[str] = set()
     decoded: dict[Path, tuple[str, str, list[str]]] = {}
 
     def read(path: Path) -> tuple[str, str, list[str]]:
         if path not in decoded:
-            data = _read_bytes(path, max_bytes)
+            data, _ = read_stable(path, max_bytes)
             text, warnings = decode(path, data, max_bytes)
             decoded[path] = (text, hashlib.sha256(data).hexdigest(), warnings)
         return decoded[path]
 
     for manifest in manifests:
-        read_manifest(manifest, read, covered, result)
+        read_manifest(manifest, read, covered, result, max_bytes, found.roots.get(str(manifest)))
     for path in texts:
         if path in covered:
             continue
         entry = known.get(path) if known else None
         try:
-            st = os.stat(path)  # before reading: a change made while reading shows next time
-            _check_size(path, st.st_size, max_bytes)
+            st = os.stat(path)
+            check_size(path, st.st_size, max_bytes)
         except (SourceError, OSError) as exc:
-            result.fail(exc if isinstance(exc, SourceError) else SourceError(path, str(exc)))
+            result.fail(exc if isinstance(exc, SourceError) else SourceError(path, exc.strerror or str(exc)))
             continue
         if entry is not None and same_stat(entry, st):
             # Trusted as `git status` trusts a file: same size and mtime, so not even read. A
             # rewrite that keeps both (mtime set back with os.utime or by a copy) goes unnoticed.
             result.documents.append(known_document(path, entry, (st.st_size, st.st_mtime_ns)))
         else:
-            _read_text(Path(path), entry, stat_key(st, started_ns), max_bytes, result)
+            _read_text(Path(path), entry, started_ns, max_bytes, result)
     _check_together(result)
     return result
 
 
-def _read_text(path: Path, entry: dict | None, file_stat: tuple[int, int] | None, max_bytes: int,
-               result: Collected) -> None:
+def _read_text(path: Path, entry: dict | None, started_ns: int, max_bytes: int, result: Collected) -> None:
     """Read one front-matter file into a document, unless its bytes are the ones `entry` records."""
     try:
-        data = path.read_bytes()
+        data, st = read_stable(path, max_bytes)  # the stat from before reading: a later change shows next time
+        file_stat = stat_key(st, started_ns)
         sha = hashlib.sha256(data).hexdigest()
         if entry is not None and entry["sha256"] == sha:
             result.documents.append(known_document(str(path), entry, file_stat))
@@ -96,7 +103,7 @@ def _read_text(path: Path, entry: dict | None, file_stat: tuple[int, int] | None
         text, warnings = decode(path, data, max_bytes)
         meta, body, first_line = split_front_matter(path, text)
     except (SourceError, OSError) as exc:
-        result.fail(exc if isinstance(exc, SourceError) else SourceError(path, str(exc)))
+        result.fail(exc if isinstance(exc, SourceError) else SourceError(path, exc.strerror or str(exc)))
         return
     if meta is None:
         result.fail(SourceError(
@@ -111,18 +118,6 @@ def _read_text(path: Path, entry: dict | None, file_stat: tuple[int, int] | None
                          str(path), {k: key_line(k) for k in ("slug", "comments_on", "aliases")},
                          file_stat=file_stat)
     add_document(result, doc, problems)
-
-
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    """A file's bytes; an oversized file is refused before it is read."""
-    _check_size(path, path.stat().st_size, max_bytes)
-    return path.read_bytes()
-
-
-def _check_size(path: Path | str, size: int, max_bytes: int) -> None:
-    """Refuse a file over the size limit, whether or not it is read."""
-    if size > max_bytes:
-        raise SourceError(path, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
 
 
 def _check_together(result: Collected) -> None:
@@ -143,22 +138,46 @@ def _check_together(result: Collected) -> None:
             for doc, place in zip(docs, places):
                 others = ", ".join(p for p in places if p != place)
                 refuse(doc, "slug", f"slug '{slug}' is used by more than one document (also {others})")
+    claims: dict[str, list[SourceDocument]] = {}
     for doc in result.documents:
         for alias in doc.meta["aliases"]:
+            claims.setdefault(alias, []).append(doc)
             if alias in by_slug:
                 refuse(doc, "aliases", f"alias '{alias}' is the slug of another document")
+    for alias, docs in claims.items():
+        if len(docs) > 1:  # the old address would lead to either: refused for all of them
+            places = [_place(d, "aliases") for d in docs]
+            for doc, place in zip(docs, places):
+                others = ", ".join(p for p in places if p != place)
+                refuse(doc, "aliases", f"alias '{alias}' is claimed by more than one document (also {others})")
+    for doc in result.documents:
         target = doc.meta["comments_on"]
         if doc.meta["kind"] == "commentary" and target:
             if target not in by_slug:
                 refuse(doc, "comments_on", f"comments_on names '{target}', which is not a valid document in the sources")
             elif by_slug[target][0].meta["kind"] != "official":
                 refuse(doc, "comments_on", f"comments_on names '{target}', which is not an official document")
+    _check_ranges(result, refuse)
     result.documents = [d for d in result.documents if id(d) not in refused]
     result.documents.sort(key=lambda d: d.slug)
 
 
+def _check_ranges(result: Collected, refuse) -> None:
+    """Manifest entries over one file must not share lines: a sentence belongs to one document."""
+    by_file: dict[str, list[tuple[int, int, SourceDocument]]] = {}
+    for doc in result.documents:
+        if doc.meta_path != doc.path and doc.body is not None:
+            by_file.setdefault(doc.path, []).append((doc.first_line, doc.first_line + doc.body.count("\n"), doc))
+    for spans in by_file.values():
+        for i, (first, last, doc) in enumerate(spans):
+            for other_first, other_last, other in spans[:i] + spans[i + 1:]:  # a few entries per file
+                if first <= other_last and other_first <= last:
+                    refuse(doc, "lines", f"lines [{first}, {last}] of {shown(doc.path)} overlap those of "
+                                         f"'{other.slug}' ({_place(other, 'lines')}); a line belongs to one document")
+
+
 def _place(doc: SourceDocument, key: str) -> str:
-    """`file:line` where a document's key is set (or just the file)."""
+    """`file:line` where a document's key is set (or just the file), escaped for a message."""
     line = doc.key_lines.get(key)
-    where = doc.meta_path or doc.path
+    where = shown(doc.meta_path or doc.path)
     return f"{where}:{line}" if line else where

@@ -22,8 +22,7 @@ from app.ingest.sources import (
     DEFAULT_MAX_BYTES, READ_RULES, SourceError, collect, decode, expand, load_known, remember, save_known,
     split_front_matter,
 )
-from tests.helpers import OFFICIAL, SEEDS
-from tests.helpers import ROOT
+from tests.helpers import OFFICIAL, ROOT, SEEDS
 
 BAD = ROOT / "tests" / "data" / "bad"
 CLEAN = ROOT / "tests" / "data" / "docs" / "clean-reference.txt"
@@ -67,8 +66,9 @@ def _ids_and_texts(doc) -> list[tuple[str, str]]:
 # --- the committed corpus -------------------------------------------------------------------
 
 def test_the_corpus_is_complete_and_small():
+    from tests.ingest.test_validate import REFUSED  # the cases run through the command line
     cases = {p.name for p in (BAD / "fail").iterdir()} | {p.name for p in (BAD / "ok").iterdir()}
-    assert cases == set(FAILURES) | set(OK_VARIANTS) | {"cp1252"}
+    assert cases == set(FAILURES) | set(REFUSED) | set(OK_VARIANTS) | {"cp1252"}
     assert all(f.stat().st_size < 2048 for f in BAD.rglob("*") if f.is_file())
 
 
