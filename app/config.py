@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     templates_dir: Path = TEMPLATES_DIR
     static_dir: Path = STATIC_DIR
     max_file_bytes: int = 5 * 1024 * 1024
+    # Longer sentences are cut at clause boundaries (app.text.segment.bounded): one run-on
+    # sentence must not make every search that hits it slow and its answer huge.
+    max_sentence_chars: int = Field(default=2000, ge=100)
     max_query_chars: int = 1000  # a long paragraph; longer inputs get a 422 with a message
     max_verify_chars: int = 5000
     max_page_size: int = 100
