@@ -111,25 +111,41 @@ def _scan_events(loader, max_depth: int) -> None:
 
 # --- TOML ---------------------------------------------------------------------------------
 
-# What can hold a bracket that is not structure: strings of the four kinds, and comments.
-_TOML_TOKEN = re.compile(
-    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]', re.S
-)
+# The next thing that matters to nesting: a bracket or brace, or the start of what can hold one
+# that is not structure (a string of one of TOML's four kinds, a comment).
+_TOML_NEXT = re.compile(r'"""|\'\'\'|["\'#\[\]{}]')
+# The bodies of the two escaping string kinds, as unrolled loops: one way to match each
+# character, so a string that never ends costs one pass, not a pass per quote.
+_BASIC_BODY = re.compile(r'[^"\\\n]*(?:\\.[^"\\\n]*)*')
+_MULTILINE_BODY = re.compile(r'[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*', re.S)
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
 def toml_too_deep(raw: str, max_depth: int = MAX_DEPTH) -> int | None:
-    """The line where brackets and braces nest deeper than `max_depth`, else None. A string
-    that never closes is read as text up to its line's end, so the count errs high, not low."""
-    depth = 0
-    for m in _TOML_TOKEN.finditer(raw):
-        token = m.group()
-        if token in "[{":
+    """The line where brackets and braces nest deeper than `max_depth`, else None, in one pass
+    over the text. A single-line string that never closes ends at its line's end."""
+    depth, pos = 0, 0
+    while (m := _TOML_NEXT.search(raw, pos)) is not None:
+        token, pos = m.group(), m.end()
+        if token in ("[", "{"):
             depth += 1
             if depth > max_depth:
                 return raw.count("\n", 0, m.start()) + 1
-        elif token in "]}":
+        elif token in ("]", "}"):
             depth = max(0, depth - 1)
+        elif token == '"':
+            pos = _BASIC_BODY.match(raw, pos).end() + 1
+        elif token == '"""':
+            pos = _MULTILINE_BODY.match(raw, pos).end() + 3
+        else:  # a comment or a literal string: nothing escapes inside, it ends at its terminator
+            end = {"#": "\n", "'": "'", "'''": "'''"}[token]
+            found = raw.find(end, pos)
+            if token == "'":
+                newline = raw.find("\n", pos)
+                found = newline if found < 0 or 0 <= newline < found else found
+            if found < 0:
+                return None
+            pos = found + len(end)
     return None
 
 
