@@ -192,23 +192,25 @@ def _line_of(lines: list[str], start: int, key: str) -> int:
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
     """Read and validate a themes file; ValueError names the file and line of any problem."""
+    from app.ingest.records import shown  # file names in messages escaped, as for every source
     from app.ingest.safeparse import MAX_DEPTH, toml_too_deep  # the bounds every source file is parsed with
 
     path = Path(path)
+    where_file = shown(path)
     try:
         if path.stat().st_size > 5 * 1024 * 1024:  # a taxonomy is a few kilobytes
-            raise ValueError(f"{path}: over 5 MiB; not a themes file")
+            raise ValueError(f"{where_file}: over 5 MiB; not a themes file")
         raw = path.read_bytes()
         deep = toml_too_deep(raw.decode("utf-8"))
         if deep is not None:  # before tomllib, which recurses once per level
-            raise ValueError(f"{path}, line {deep}: nested more than {MAX_DEPTH} levels deep")
+            raise ValueError(f"{where_file}, line {deep}: nested more than {MAX_DEPTH} levels deep")
         data = tomllib.loads(raw.decode("utf-8"))
     except OSError as exc:
-        raise ValueError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise ValueError(f"{where_file}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text ({exc})") from None
+        raise ValueError(f"{where_file}: not UTF-8 text ({exc})") from None
     except RecursionError:
-        raise ValueError(f"{path}: nested too deeply") from None
+        raise ValueError(f"{where_file}: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS_RE.search(msg)
@@ -218,21 +220,21 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
             where, msg = f", line {len(raw.splitlines())} (end of file)", msg[: -len("(at end of document)")]
         else:
             where = ""
-        raise ValueError(f"{path}{where}: {_TOML_POS_RE.sub('', msg).strip()}") from None
+        raise ValueError(f"{where_file}{where}: {_TOML_POS_RE.sub('', msg).strip()}") from None
     lines = raw.decode("utf-8").splitlines()
     starts = [i for i, line in enumerate(lines) if re.match(r"\s*\[\[\s*theme\s*\]\]", line)]
     blocks = data.get("theme")
     if not isinstance(blocks, list) or not blocks:
-        raise ValueError(f"{path}: no [[theme]] blocks")
+        raise ValueError(f"{where_file}: no [[theme]] blocks")
     themes: dict[str, Theme] = {}
     for n, block in enumerate(blocks):
         start = starts[n] if n < len(starts) else 0
 
         def fail(key: str, message: str) -> ValueError:
-            return ValueError(f"{path}, line {_line_of(lines, start, key)}: {message}")
+            return ValueError(f"{where_file}, line {_line_of(lines, start, key)}: {message}")
 
         if not isinstance(block, dict):
-            raise ValueError(f"{path}: theme #{n + 1} must be a [[theme]] table")
+            raise ValueError(f"{where_file}: theme #{n + 1} must be a [[theme]] table")
         for key in ("slug", "label", "keywords"):
             if not block.get(key):
                 raise fail("[[theme]]", f"theme #{n + 1} needs a non-empty {key!r}")
@@ -257,17 +259,17 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         seen, p = {theme.slug}, theme.parent
         while p is not None:  # parents may come later in the file, so check after reading all
             if p not in themes:
-                raise ValueError(f"{path}, line {_line_of(lines, starts[n], 'parent')}: "
+                raise ValueError(f"{where_file}, line {_line_of(lines, starts[n], 'parent')}: "
                                  f"{theme.slug}: unknown parent {p!r}")
             if p in seen:
-                raise ValueError(f"{path}, line {_line_of(lines, starts[n], 'parent')}: "
+                raise ValueError(f"{where_file}, line {_line_of(lines, starts[n], 'parent')}: "
                                  f"{theme.slug}: parent cycle through {p!r}")
             seen.add(p)
             p = themes[p].parent
     classifier = data.get("classifier", {})
     threshold = classifier.get("threshold", DEFAULT_THRESHOLD) if isinstance(classifier, dict) else None
     if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or threshold <= 0:
-        raise ValueError(f"{path}: [classifier] threshold must be a positive number")
+        raise ValueError(f"{where_file}: [classifier] threshold must be a positive number")
     return Taxonomy(themes, hashlib.sha256(raw).hexdigest(), path, float(threshold))
 
 

@@ -326,3 +326,33 @@ def test_a_file_that_changed_once_while_read_is_read_again_whole(tmp_path, monke
     calls = _rewritten_while_read(monkeypatch, path, times=1)
     (doc,) = collect([tmp_path]).documents
     assert calls == [1] and doc.body.rstrip().endswith("written while it was read, number 1.")
+
+
+# --- what the schema still accepts, and the themes file's types --------------------------------
+
+def test_values_written_loosely_but_meaning_text_are_still_accepted(tmp_path):
+    (tmp_path / "doc.txt").write_text("---\ntitle: 1984\nkind: ' official '\naliases: old-name\n"
+                                      "date: 2025-04\n---\nText.\n")
+    (tmp_path / "toml.txt").write_text('+++\ntitle = "T"\nkind = "commentary"\ndate = 2025-04-26\n'
+                                       'comments_on = "doc"\n+++\nText.\n')
+    collected = collect([tmp_path])
+    assert collected.errors == []
+    doc, toml = collected.documents
+    assert (doc.meta["title"], doc.meta["kind"], doc.meta["aliases"], doc.meta["date"], doc.meta["language"]) == (
+        "1984", "official", ["old-name"], "2025-04", "en")
+    assert toml.meta["date"] == "2025-04-26" and toml.meta["comments_on"] == "doc"
+
+
+@pytest.mark.parametrize("themes, says", [
+    ("theme = [1]\n", "theme #1 must be a [[theme]] table"),
+    ('[[theme]]\nslug = "a"\nlabel = "A"\nkeywords = ["x"]\nparent = ["b"]\n', "line 5: a: parent must be"),
+    ('[classifier]\nthreshold = true\n[[theme]]\nslug = "a"\nlabel = "A"\nkeywords = ["x"]\n', "threshold must be"),
+    ('classifier = 3\n[[theme]]\nslug = "a"\nlabel = "A"\nkeywords = ["x"]\n', "threshold must be"),
+])
+def test_a_themes_file_with_a_value_of_the_wrong_type_is_named(tmp_path, themes, says):
+    from app.enrich.taxonomy import load_taxonomy
+
+    (tmp_path / "themes.toml").write_text(themes)
+    with pytest.raises(ValueError) as info:
+        load_taxonomy(tmp_path / "themes.toml")
+    assert str(info.value).startswith(str(tmp_path / "themes.toml")) and says in str(info.value)
