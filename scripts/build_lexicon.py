@@ -15,8 +15,8 @@ The table keeps single words only (what a quote's normalised words can be):
   widened to the members of both synsets, and, for adjectives, from a head adjective's
   antonym to the satellites clustered around it ("foreign" opposes "domestic" and what is
   similar to it);
-* ``derived``: pairs of derivationally related words ("strong", "strength"), morphological
-  variants the stemmer misses;
+* ``derived``: pairs of derivationally related words ("regulate", "regulation") and adverbs
+  with the adjectives they come from ("rapidly", "rapid"): morphological variants;
 * ``exceptions``: irregular inflections to their base form ("went" -> "go").
 """
 
@@ -96,7 +96,7 @@ def build(wn: Path) -> dict:
                     for b in b_side:
                         if a != b:
                             antonyms.add(tuple(sorted((a, b))))
-            elif sym == "+" and src and dst:
+            elif sym in ("+", "\\") and src and dst:  # derivations, and adverbs pertaining to adjectives
                 a = word_of(synsets[key][src - 1])
                 b = word_of(synsets[target][dst - 1]) if target in synsets else None
                 if a and b and a != b:

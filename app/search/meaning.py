@@ -232,16 +232,21 @@ def _content_changes(qc: list[Tok], sc: list[Tok], qa: list[Tok], sb: list[Tok])
         return found  # "He" where the quote names him ("Xi"), or the other way round
     if not qc or not sc:  # a phrase dropped or added: one change
         rest = qc or sc
-        kind = "name" if all(t.name for t in rest) else "content"
+        kind = "name" if all(_name(t) for t in rest) else "content"
         return found + [Change(kind, _text(qa), _text(sb))]
     while qc and sc:
         x, y = qc.pop(0), sc.pop(0)
-        found.append(Change("name" if (x.name or y.name) else "content", x.text, y.text))
+        found.append(Change("name" if (_name(x) or _name(y)) else "content", x.text, y.text))
     for x in qc:
-        found.append(Change("name" if x.name else "content", x.text, ""))
+        found.append(Change("name" if _name(x) else "content", x.text, ""))
     for y in sc:
-        found.append(Change("name" if y.name else "content", "", y.text))
+        found.append(Change("name" if _name(y) else "content", "", y.text))
     return found
+
+
+def _name(t: Tok) -> bool:
+    """Capitalised where no sentence starts, or capitalised and no word WordNet knows ("Ruiz said")."""
+    return t.name or (t.cap and not lexicon().known(t.norm))
 
 
 def _content(t: Tok) -> bool:
