@@ -8,13 +8,17 @@ Grades mean the same thing in every query, because they come from one similarity
 * ``exact``: the normalised quote occurs verbatim (word for word, punctuation and case aside)
   in a sentence, or across consecutive sentences of one document (the result then has a
   ``span``). Confirmed against the stored text, never taken from the index's word for it.
-* ``near``: not verbatim, but ``score >= NEAR_MIN`` (a missing, extra or changed word, a typo,
-  a spelling variant).
+* ``near``: not verbatim, but ``score >= NEAR_MIN`` and every difference is form only (a typo, a
+  spelling variant, hyphenation, a function word or article dropped, added or swapped, a known
+  synonym or another form of a word); see app.search.meaning.
+* ``altered``: ``score >= NEAR_MIN`` but at least one difference changes the meaning (negation,
+  antonym, number, date, name, modality, quantifier, a content word replaced, dropped or added):
+  the result lists its ``changes`` ({kind, quote, source}), a word ``diff`` and a ``verdict``.
 * ``related``: below ``NEAR_MIN`` but relevant: the sentence holds at least ``RELATED_MIN`` of
   the quote's distinct content words (stemmed, stop words aside). Ranked by BM25, given as ``bm25``.
 
-Search lists all three grades, exact first. A short query (at most ``WORDS_QUERY_MAX`` words) is
-also searched as words: sentences holding every one of them, stemmed ("regulations" finds
+Search lists the grades in that order: exact, near, altered, related. A short query (at most
+``WORDS_QUERY_MAX`` words) is also searched as words: sentences holding every one of them, stemmed ("regulations" finds
 "regulation"). The quote check looks for related sources only when nothing is exact or near.
 
 Speed: Whoosh's phrase and intersection matchers are slow in Python whenever a common word takes
@@ -30,7 +34,7 @@ work is done by the modules beside it:
   lists, columns), through app.index.whoosh_fast's shortcuts or Whoosh's public API;
 - context: one query's view of a searcher;  candidates, rank: finding and ranking hits;
 - snippets, titles, results: one page of hits;  quote, advanced: the two search modes;
-- verify: the quote check.
+- meaning: the meaning check that tells near from altered;  verify: the quote check.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What search is tuned by and what it answers with: thresholds, budgets, filters and results.
 
 The thresholds and limits are documented in the API description too; the grades they define
-are explained in app/search/engine.py.
+are explained in app/search/engine.py (near or altered: app/search/meaning.py decides).
 """
 
 from __future__ import annotations
