@@ -30,8 +30,9 @@ from app.progress import Progress
 from app.ingest.records import NamedError, shown
 from app.ingest.sources import Collected, SourceError, collect, load_known, save_known
 
-# Bump when segmentation or enrichment rules change: every document is then reprocessed.
-PIPELINE = "2"
+# Bump when segmentation or enrichment rules change: every document is then reprocessed (as
+# when the longest sentence allowed changes: see _pipeline).
+PIPELINE = "3"
 PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | enrich | index | switch
 KNOWN_SOURCES = "sources.json"  # in the data folder: see _known_sources
 # Of a large index build, the part the child process indexes (see _enrich_and_index). The
@@ -132,7 +133,7 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
                 summary = _sync(session, settings, collected, taxonomy, progress, add)
                 _pause("switch", progress)
             if not add:  # a partial record would drop the shortcut for every file left out
-                save_known(settings.data_dir / KNOWN_SOURCES, collected.documents, PIPELINE)
+                save_known(settings.data_dir / KNOWN_SOURCES, collected.documents, _pipeline(settings))
             # The commit above was the switch; older index versions can go now.
             if summary.switched:
                 keep = range(max(1, summary.version - settings.keep_index_versions + 1), summary.version + 1)
@@ -161,16 +162,21 @@ def _heap_kept():
         gc.unfreeze()
 
 
+def _pipeline(settings: Settings) -> str:
+    """The rules an archive was built with, as stored with it: changing them reprocesses all."""
+    return f"{PIPELINE}/s{settings.max_sentence_chars}"
+
+
 def _known_sources(settings: Settings, engine) -> dict[str, dict]:
     """The last ingest's record of its front-matter files, kept only where the store still holds
     exactly what it describes (a killed ingest or a replaced database leaves it stale)."""
-    known = load_known(settings.data_dir / KNOWN_SOURCES, PIPELINE)
+    known = load_known(settings.data_dir / KNOWN_SOURCES, _pipeline(settings))
     database = make_url(settings.url).database if settings.url.startswith("sqlite") else None
     if not known or (database and not Path(database).is_file()):  # never create a database here
         return {}
     try:
         with engine.connect() as conn:
-            if conn.scalar(select(ArchiveState.pipeline).where(ArchiveState.id == 1)) != PIPELINE:
+            if conn.scalar(select(ArchiveState.pipeline).where(ArchiveState.id == 1)) != _pipeline(settings):
                 return {}
             stored = {slug: (path, sha, fp) for slug, path, sha, fp in conn.execute(
                 select(Document.slug, Document.source_path, Document.source_sha256, Document.fingerprint)
@@ -188,7 +194,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     previous = st.version
     summary = Summary(version=previous)
     existing = store.document_states(session)
-    reprocess_all = st.pipeline != PIPELINE
+    reprocess_all = st.pipeline != _pipeline(settings)
     themes_changed = st.themes_fingerprint != (taxonomy.fingerprint if taxonomy else None)
     new_version = previous + 1
     wanted = {d.slug for d in collected.documents}
@@ -203,7 +209,8 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
                            and slug not in collected.bad_slugs and row.source_path not in collected.bad_files]
     loaded = store.load_documents(session, [existing[src.slug].id for src, same in zip(collected.documents, unchanged)
                                             if not same and src.slug in existing] + [row.id for row in gone])
-    todo = [(src.body, src.meta["title"], src.first_line) for src, same in zip(collected.documents, unchanged) if not same]
+    todo = [(src.body, src.meta["title"], src.first_line, settings.max_sentence_chars)
+            for src, same in zip(collected.documents, unchanged) if not same]
     with progress.stage("segment + store", total=len(collected.documents)) as tick, \
             parallel.segmented(todo) as segments:
         for n, src in enumerate(collected.documents):
@@ -250,7 +257,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     except BaseException:
         build.cancel()
         raise
-    store.switch(session, new_version, taxonomy.fingerprint if taxonomy else None, PIPELINE)
+    store.switch(session, new_version, taxonomy.fingerprint if taxonomy else None, _pipeline(settings))
     summary.version = new_version
     summary.switched = True
     summary.documents = _count_documents(session) if add else len(wanted)

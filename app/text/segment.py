@@ -174,6 +174,43 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+MAX_SENTENCE_CHARS = 2000  # the default of Settings.max_sentence_chars
+# Where an over-long sentence may be cut, strongest first; each cut falls after the mark.
+_CLAUSE_MARKS = ("; ", ": ", ", ")
+
+
+def bounded(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """`sentence` in pieces of at most `limit` characters, each an exact substring of it.
+
+    A piece ends at the strongest clause boundary (a semicolon, a colon, a comma) in the back
+    half of the room left, else at the last space, else (a run with no space at all) at the
+    limit itself, so no piece is much shorter than it needs to be.
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(sentence) - start > limit:
+        end = start + limit
+        cut = -1
+        for mark in _CLAUSE_MARKS:
+            found = sentence.rfind(mark, start + limit // 2, end)
+            if found != -1:
+                cut = found + 1
+                break
+        if cut == -1:
+            found = sentence.rfind(" ", start + 1, end + 1)
+            cut = found if found != -1 else end
+        piece = sentence[start:cut].strip()
+        if piece:
+            pieces.append(piece)
+        start = cut
+        while start < len(sentence) and sentence[start].isspace():
+            start += 1
+    rest = sentence[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
 def _merge_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a span that ends in a title or reference abbreviation to the span after it."""
     merged: list[tuple[int, int]] = []
@@ -192,8 +229,12 @@ def _merge_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[
     return merged
 
 
-def segment(body: str, title: str | None = None, first_line: int = 1) -> SegmentedText:
-    """Segment a document body; a first paragraph equal to the title is the headline."""
+def segment(body: str, title: str | None = None, first_line: int = 1,
+            max_chars: int = MAX_SENTENCE_CHARS) -> SegmentedText:
+    """Segment a document body; a first paragraph equal to the title is the headline.
+
+    No heading, sentence or item is longer than `max_chars` (see `bounded`).
+    """
     result = SegmentedText()
     paragraphs = _paragraphs(body, first_line)
     if paragraphs and title and _same_text(paragraphs[0].text, title):
@@ -206,12 +247,13 @@ def segment(body: str, title: str | None = None, first_line: int = 1) -> Segment
     section = 0
     for number, para in enumerate(paragraphs, start=1):
         followed = number < len(paragraphs)
-        if para.markdown_heading or (followed and is_heading(para.text)):
+        if (para.markdown_heading and len(para.text) <= max_chars) or (followed and is_heading(para.text)):
             section += 1
             result.segments.append(Segment("heading", para.text, number, section, para.line))
             continue
         kind = "item" if _ITEM_RE.match(para.text) else "sentence"
-        for i, sentence in enumerate(split_sentences(para.text)):
+        sentences = (piece for sentence in split_sentences(para.text) for piece in bounded(sentence, max_chars))
+        for i, sentence in enumerate(sentences):
             result.segments.append(
                 Segment(kind if i == 0 else "sentence", sentence, number, section, para.line)
             )

@@ -332,3 +332,28 @@ def test_markdown_heading_that_is_not_the_title_opens_a_section():
         ("heading", 1, "Background"), ("sentence", 1, "The plan is ready."),
         ("heading", 2, "Scope"), ("sentence", 2, "It covers providers."),
     ]
+
+
+def test_an_over_long_sentence_is_cut_at_clause_boundaries_first():
+    """Semicolons before colons before commas before spaces; every piece within the limit and
+    an exact part of the sentence, and together they are the whole of it."""
+    from app.text.segment import bounded
+
+    clause = "member states shall report on the testbeds; "
+    sentence = (clause * 20).strip()
+    pieces = bounded(sentence, 200)
+    assert all(len(p) <= 200 and p.endswith(";") for p in pieces[:-1])
+    assert " ".join(pieces) == sentence
+    commas = ("the council, the agency and the board " * 20).strip()
+    assert all(p.endswith(",") for p in bounded(commas, 200)[:-1])
+    words = ("oversight " * 100).strip()
+    assert bounded(words, 200) == [("oversight " * 20).strip()] * 5  # whole words only
+    assert bounded("x" * 450, 200) == ["x" * 200, "x" * 200, "x" * 50]  # no space at all
+    assert bounded("A short sentence.", 200) == ["A short sentence."]
+
+
+def test_segment_keeps_every_unit_within_the_limit():
+    body = "# " + "Heading words " * 30 + "\n\n" + ("one, two; three: four " * 100) + "end."
+    segments = segment(body, "Title", max_chars=150).segments
+    assert segments and all(len(s.text) <= 150 for s in segments)
+    assert {s.kind for s in segments} == {"sentence"}  # a heading that long is no heading
