@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from typing import Annotated
 from urllib.parse import parse_qsl
 
@@ -10,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -94,9 +96,23 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     return templates
 
 
+@contextmanager
+def _read_session(request: Request):
+    session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        try:
+            session.close()
+        except DBAPIError:
+            # The connection died after the answer was sent (a database restart): there is nothing to
+            # roll back, and raising now would make the server drop the client's connection.
+            session.invalidate()
+
+
 def get_session(request: Request):
     """A read session per request: one transaction, so one consistent archive version."""
-    with request.app.state.sessions() as session:
+    with _read_session(request) as session:
         yield session
 
 
@@ -106,7 +122,7 @@ def get_page_session(request: Request):
     The version is read first, inside the page's snapshot, so CachePages files the rendered
     page under the version it actually shows.
     """
-    with request.app.state.sessions() as session:
+    with _read_session(request) as session:
         pagecache.remember_version(request, lambda: queries.version_key(session))
         yield session
 
