@@ -13,7 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from app.index import whoosh_fast
+from app.index import weights, whoosh_fast
 from app.index.child import SegmentChild, commit_with, worthwhile
 from app.index.schema import SCHEMA_VERSION, completed, make_schema, passage_fields
 
@@ -109,8 +109,16 @@ class Build:
         self.parallel = worthwhile(expected)
         self._child: SegmentChild | None = None
         self.added = 0
+        self._added_docs: set[str] = set()
         try:
-            for slug in remove_docs:
+            remove = set(remove_docs)
+            # The archive-wide counts: the previous version's, less the documents this build
+            # removes (read before they go); counted whole after the commit when there are none.
+            self._docfreq = weights.read(folder)
+            if self._docfreq is not None and remove:
+                with self._ix.reader() as reader:
+                    self._docfreq.add(weights.doc_stems(reader, remove).values(), sign=-1)
+            for slug in remove:
                 self._writer.delete_by_term("doc", slug)
         except BaseException:
             self.cancel()
@@ -125,6 +133,7 @@ class Build:
             if self._child is None:
                 self._child = SegmentChild(self._folder, limitmb=CHILD_LIMIT_MB)
             self._child.add(fields)
+            self._added_docs.add(fields["doc"])
             self.added += 1
             if progress:
                 progress(1)
@@ -138,6 +147,7 @@ class Build:
         """Index `records` in this process, after everything sent `ahead`."""
         for fields in records:
             self._writer.add_document(**completed(fields))
+            self._added_docs.add(fields["doc"])
             self.added += 1
             if progress:
                 progress(1)
@@ -153,7 +163,24 @@ class Build:
             self.cancel()
             raise
         self._child = None
-        self._ix.close()
+        try:
+            self._write_docfreq()
+        finally:
+            self._ix.close()
+
+    def _write_docfreq(self) -> None:
+        """The version's archive-wide word counts (app.index.weights), from what this build changed."""
+        ix = whoosh_index.open_dir(str(self._folder))  # the committed version
+        try:
+            with ix.reader() as reader:
+                if self._docfreq is None:
+                    counts = weights.count(reader)
+                else:
+                    counts = self._docfreq
+                    counts.add(weights.doc_stems(reader, self._added_docs).values())
+        finally:
+            ix.close()
+        weights.write(self._folder, counts)
 
     def cancel(self) -> None:
         """Stop the child and drop everything written (the ingest is failing); safe to call twice."""

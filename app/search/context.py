@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from array import array
 
 import numpy as np
@@ -50,6 +51,15 @@ class Context:
     def df(self, fieldname: str, word: str) -> int:
         """Document frequency of a word of the `plain` or `text` field (from the version's table)."""
         return self.table.term_dfs[fieldname].get(word, 0)
+
+    def spread(self, stem: str) -> float:
+        """A stem's archive-wide share of weight: 1 in one document, less the more documents use it."""
+        return self.table.spread.get(stem, 1.0)
+
+    def weight(self, stem: str) -> float:
+        """A stem's weight in ranking: BM25's idf over sentences (Whoosh's), scaled by its spread."""
+        n = self.reader.doc_count() or 1
+        return (math.log(n / (self.df("text", stem) + 1)) + 1) * self.spread(stem)
 
     def postings(self, fieldname: str, word: str):
         """Docnums of the sentences holding a term (its posting list)."""
@@ -121,12 +131,18 @@ class Context:
         return next((d for d in self.postings("doc", f["doc"]) if position[d] == want), None)
 
 
+def source_rank(ctx: Context, docnum: int) -> tuple[bool, bool, str]:
+    """Official before commentary, then earlier publication before later (undated last)."""
+    date = ctx.table.date_of(docnum) or ""
+    return ctx.table.kind_of(docnum) != "official", not date, date
+
+
 def with_filter(q: wq.Query, fq: wq.Query | None) -> wq.Query:
     return wq.Require(q, fq) if fq is not None else q
 
 
 def order(ctx: Context, docnums) -> list[int]:
-    """Official texts first, then newest first (undated last), then document and reading order."""
+    """Official texts first, then earliest first (undated last), then document and reading order."""
     keys = ctx.table.np_key
     if keys is None or len(docnums) < NUMPY_MIN:
         return sorted(docnums, key=ctx.table.key.__getitem__)  # stable: equal keys keep their order

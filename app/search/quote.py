@@ -9,10 +9,13 @@ from whoosh.searching import Searcher
 
 from app.search.context import Context
 from app.search.rank import finish, rank
+from app.search.reports import add_reports
 from app.search.results import facets, make_result
+from app.search.scripts import missing_script_message
 from app.search.spans import plain_words, stems
 from app.search.titles import with_titles
 from app.search.types import GRADES, MAX_HITS, VERIFY_MAX, Filters, Outcome
+from app.text.stems import word_stem
 
 
 def search_quote(session: Session, searcher: Searcher, q: str, filters: Filters, out: Outcome) -> Outcome:
@@ -55,4 +58,19 @@ def search_quote(session: Session, searcher: Searcher, q: str, filters: Filters,
     titles = with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page}, ctx.table)
     qstems = set(stems(searcher, q))
     out.results = [make_result(ctx, c, qn, qwords, qstems, titles) for c in page]
+    add_reports(session, out.results)
+    if not out.total:
+        out.message = why_nothing(ctx, qwords) or out.message
     return out
+
+
+def why_nothing(ctx: Context, qwords: list[str]) -> str | None:
+    """Why a query found nothing, when the reason is in the query rather than the archive's contents."""
+    script = missing_script_message(qwords, ctx.table.scripts)
+    if script:
+        return script
+    if all(word_stem(w) is None for w in qwords):
+        shown = ", ".join(dict.fromkeys(qwords[:6]))
+        return (f"Only very common words ({shown}): they are not searched on their own, and no sentence holds "
+                "them in this order. Add a word that carries the meaning, or paste the whole quote.")
+    return None

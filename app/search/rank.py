@@ -9,7 +9,7 @@ import numpy as np
 
 from app.search.align import align, grade_for
 from app.search.candidates import Ranked, confirm, count_postings, exact_hits, near_pool, run_pool, span_hits
-from app.search.context import Context
+from app.search.context import Context, source_rank
 from app.search.meaning import judge
 from app.search.spans import plain_words, stems
 from app.search.types import (
@@ -17,6 +17,13 @@ from app.search.types import (
     WORDS_POSTINGS_BUDGET, WORDS_QUERY_MAX, Cand,
 )
 from app.text.stems import word_stem
+
+# Scores this close count as equal when choosing between an official text and commentary
+# quoting it, or between an earlier and a later publication: the user asking where a wording
+# comes from wants its source, and one word more or less in a paraphrase is no evidence either way.
+SOURCE_TIE = 0.02  # similarity (near hits)
+SOURCE_TIE_BM25 = 0.02  # share of the best BM25 (related hits)
+RELATED_EVIDENCE = 1.0  # shared weight a loose translation needs, in rarest-word units (see related_pool)
 
 
 def stem_counts(ctx: Context, docnum: int) -> Counter:
@@ -48,7 +55,7 @@ def wanted_counts(ctx: Context, docnum: int, wanted: set[str], memo: dict[str, s
 
 
 def bm25(ctx: Context, docnum: int, tfs: Counter, wanted: list[str]) -> float:
-    """Okapi BM25 of a sentence for the quote's stems (Whoosh's idf, k1=1.2, b=0.75)."""
+    """Okapi BM25 of a sentence for the quote's stems (k1=1.2, b=0.75), each weighted by ctx.weight()."""
     n = ctx.reader.doc_count() or 1
     avgdl = (ctx.reader.field_length("text") / n) or 1.0
     dl = ctx.table.text_length[docnum] or sum(tfs.values()) or 1
@@ -56,13 +63,13 @@ def bm25(ctx: Context, docnum: int, tfs: Counter, wanted: list[str]) -> float:
     for s in wanted:
         tf = tfs.get(s, 0)
         if tf:
-            idf = math.log(n / (ctx.df("text", s) + 1)) + 1
-            score += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl))
+            score += ctx.weight(s) * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl))
     return score
 
 
 def related_pool(ctx: Context, quote: str, qwords: list[str], words_query: bool) -> list[tuple[int, float]]:
-    """Sentences ranked by BM25 over the quote's stems, holding RELATED_MIN of its content words."""
+    """Sentences ranked by BM25 over the quote's stems, holding RELATED_MIN of its content words,
+    or RELATED_MIN of the weight of those the archive holds when they are rare (a loose translation)."""
     wanted = list(dict.fromkeys(s for w in qwords if (s := word_stem(w))))  # compared like for like
     if not wanted:
         return []
@@ -80,11 +87,20 @@ def related_pool(ctx: Context, quote: str, qwords: list[str], words_query: bool)
                            terms=RELATED_TERMS, slack=RELATED_TERMS)
     out = []
     wanted_set = set(wanted)
+    # A loose translation's other words may be in no sentence at all: then the rare words it
+    # shares point to the source. So a sentence is related by its share of the quote's stems, or by
+    # its share of the weight of those the archive holds when the shared ones are rare enough:
+    # RELATED_EVIDENCE in units of the weight of a word said once in the whole archive.
+    weights = {s: ctx.weight(s) for s in wanted if ctx.df("text", s)}
+    total = math.fsum(weights.values()) or 1.0
+    rarest = math.log(ctx.reader.doc_count() or 1) + 1
     memo: dict[str, str | None] = {}
     for d in pool:
         # bm25() needs every stem only for a sentence the index gives no length for
         tfs = wanted_counts(ctx, d, wanted_set, memo) if ctx.table.text_length[d] else stem_counts(ctx, d)
-        if sum(1 for s in wanted if s in tfs) / len(wanted) >= RELATED_MIN:
+        shared = math.fsum(weights[s] for s in weights if s in tfs)
+        if (sum(1 for s in wanted if s in tfs) / len(wanted) >= RELATED_MIN
+                or (shared / total >= RELATED_MIN and shared >= RELATED_EVIDENCE * rarest)):
             out.append((d, bm25(ctx, d, tfs, wanted)))
     out.sort(key=lambda x: -x[1])
     return out[:RELATED_POOL]
@@ -112,9 +128,8 @@ def words_bm25(ctx: Context, order: list[str]) -> list[tuple[int, float]]:
     norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
     scores = np.zeros(len(docs))
     for s, tf in zip(order, tfs):  # the same operations in the same order as bm25(), so equal floats
-        idf = math.log(n / (ctx.df("text", s) + 1)) + 1
         tf = tf.astype(np.float64)
-        scores += idf * tf * (BM25_K1 + 1) / (tf + norm)
+        scores += ctx.weight(s) * tf * (BM25_K1 + 1) / (tf + norm)
     if len(docs) > RELATED_POOL:  # only those reaching the RELATED_POOL-th best score are sorted
         floor = np.partition(scores, len(scores) - RELATED_POOL)[len(scores) - RELATED_POOL]
         kept = scores >= floor
@@ -164,8 +179,25 @@ def rank(ctx: Context, quote: str, *, all_grades: bool = True) -> tuple[Ranked, 
             else:
                 related.append(Cand(d, "related", None, bm))
     near.sort(key=lambda c: -(c.score or 0))
+    near = source_first(ctx, near, lambda c: c.score or 0.0, lambda top: SOURCE_TIE)
+    related = source_first(ctx, related, lambda c: c.bm25 or 0.0, lambda top: top * SOURCE_TIE_BM25)
     near.sort(key=lambda c: c.grade == "altered")  # near before altered (meaning check), each in its order
     return Ranked(exact, spans + near + related), exact_count, complete
+
+
+def source_first(ctx: Context, cands: list[Cand], value, tie) -> list[Cand]:
+    """`cands` (best `value` first) with each run of similar values put source first: official
+    before commentary, earlier before later, then by value. A run starts at its best candidate and
+    holds those within `tie(best)` of it, so a clearly better hit is never passed over."""
+    out: list[Cand] = []
+    i = 0
+    while i < len(cands):
+        top, j = value(cands[i]), i + 1
+        while j < len(cands) and top - value(cands[j]) <= tie(top):
+            j += 1
+        out += sorted(cands[i:j], key=lambda c: (source_rank(ctx, c.docnum), -value(c)))
+        i = j
+    return out
 
 
 def finish(ctx: Context, cand: Cand, qn: str) -> None:

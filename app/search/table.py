@@ -17,7 +17,8 @@ from whoosh import columns as wcolumns
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from app.index import whoosh_fast
+from app.index import weights, whoosh_fast
+from app.search.scripts import scripts_in
 
 
 def _column_reader(leaf, name: str):
@@ -136,7 +137,7 @@ class Table:
     column read (several Python calls) per hit. A few dozen bytes a sentence, and its normalised text.
     """
 
-    def __init__(self, reader):
+    def __init__(self, reader, folder: str | None = None):
         self.kind, self.kinds = _encode(_field_values(reader, "kind"))
         self.doc, self.docs = _encode(_field_values(reader, "doc"))
         self.date, self.dates = _encode(_field_values(reader, "date"))
@@ -147,6 +148,12 @@ class Table:
         # Every word's document frequency in the two fields quotes are looked up in: a quote
         # asks for twenty or so, and each one missing here is a term look-up on disk per segment.
         self.term_dfs = {name: _term_dfs(reader, name) for name in ("plain", "text")}
+        self.scripts = scripts_in(self.term_dfs["plain"])  # the writing systems the archive holds text in
+        # Each stem's archive-wide share of weight (app.index.weights); an index written without
+        # the counts weighs every word fully, as before.
+        counts = weights.read(folder) if folder else None
+        self.spread: dict[str, float] = counts.spread() if counts is not None else {}
+        self.documents = counts.documents if counts is not None else 0
         self.key = self._order_keys()
         self.norm = Blob.read(reader, "norm")
         # The same columns as numpy arrays (views, no copy), for ordering, counting and scoring
@@ -157,9 +164,10 @@ class Table:
         self.np_key = np.frombuffer(self.key, dtype=np.int64) if isinstance(self.key, array) else None
 
     def _order_keys(self) -> list[int]:
-        """One integer per sentence, ascending in result order: official texts first, then newest
-        first (undated last), then document and reading order (see context.order)."""
-        date_rank = {d: i for i, d in enumerate(sorted({d or "" for d in self.dates}, reverse=True))}
+        """One integer per sentence, ascending in result order: official texts first, then earliest
+        first (undated last), then document and reading order (see context.order). The source of
+        a wording is published before those who repeat it, so it comes first."""
+        date_rank = {d: i for i, d in enumerate(sorted({d or "" for d in self.dates}, key=lambda d: (not d, d)))}
         doc_rank = {s: i for i, s in enumerate(sorted({s or "" for s in self.docs}))}
         low = min(self.position, default=0)
         span = max(self.position, default=0) - low + 1
@@ -191,7 +199,7 @@ def table(searcher: Searcher, key: tuple) -> Table:
     with _TABLES_LOCK:  # held while reading, so concurrent first searches read it once
         found = TABLES.get(key)
         if found is None:
-            found = TABLES[key] = Table(searcher.reader())
+            found = TABLES[key] = Table(searcher.reader(), key[0] if isinstance(key[0], str) else None)
             while len(TABLES) > _TABLES_KEPT:
                 TABLES.popitem(last=False)
         TABLES.move_to_end(key)
