@@ -251,3 +251,23 @@ def test_openapi_declares_the_real_content_types(client):
     r = client.get("/api/directives", params={"publisher": "a\x00b"})
     assert r.status_code == 400 and r.headers["content-type"] == "application/json"
     assert client.get("/export/sentences.csv").headers["content-type"] == "text/csv; charset=utf-8"
+
+
+def test_answers_that_hit_a_huge_sentence_stay_small(ingest, make_settings, tmp_path):
+    """Sentences longer than max_sentence_chars are split at ingest; one let through (the limit
+    raised) still gives small search and quote-check answers."""
+    words = "policy governance talent model safety compute data export control review".split()
+    huge = "The needle sentence starts here " + " ".join(words[i % 7] for i in range(40_000)) + " ends."
+    _write(tmp_path / "src", "huge.md", "title: Huge\nkind: official\nslug: huge\n", [huge])
+    settings = ingest(tmp_path / "src", settings=make_settings(max_sentence_chars=len(huge) + 1))
+    with TestClient(create_app(settings)) as c:
+        assert len(c.get("/api/documents/huge").json()["passages"]) == 1
+        for r in (c.get("/api/search", params={"q": "needle sentence starts"}),
+                  c.get("/api/search", params={"q": "governance talent"}),
+                  c.get("/search", params={"q": "needle sentence"}),
+                  c.post("/api/verify", json={"text": "The needle sentence starts here."}),
+                  c.get("/verify", params={"text": "The needle sentence starts here."})):
+            assert r.status_code == 200 and len(r.content) < 30_000 and "needle" in r.text, (r.url, len(r.content))
+        hit = c.get("/api/search", params={"q": "needle sentence starts"}).json()["results"][0]
+        assert hit["truncated"] and len(hit["text"]) <= TEXT_CHARS and hit["permalink"].startswith("/s/")
+        assert c.get(hit["permalink"]).status_code == 200
