@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # holds the GIL, so a second thread only interleaves them (see Scaling in the README); a
     # database on another machine is different: handlers then wait on the network.
     threads: int = Field(default=1, ge=1, le=256)
+    # How long a page-cache hit may reuse the last read of the committed archive version. 0: read it
+    # for every request (requests arriving together share one read), so a commit is seen at once.
+    version_check_seconds: float = Field(default=0.0, ge=0, le=60)
     # The public address canonical links, link previews, citations and feeds are built from
     # (POLICY_ARCHIVE_BASE_URL). Never the request's Host header, which the client chooses;
     # `serve` falls back to the address it listens on, with a warning.

@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings`; nothing is opened until the first request."""
     settings = settings or Settings()
     engine = make_engine(settings, create=False)  # serving never creates an archive
-    probe = VersionProbe(engine)
+    probe = VersionProbe(engine, settings.version_check_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -69,7 +69,7 @@ class VersionProbe:
     autocommit, read in a worker thread, since a network round trip must not stall the loop; and
     requests that arrive while a read is under way share the next one, which starts after they
     all arrived, so each still sees every commit made before it arrived, at one round trip for many.
-    `interval` seconds (0: none) lets a read be reused for that long instead.
+    With `interval` seconds (Settings.version_check_seconds), a read is reused for that long instead.
 
     Answers the version key, NO_ARCHIVE, or, while the database cannot be read, the last
     version it read (None before any), so pages cached at that version are still served.
@@ -142,10 +142,10 @@ class VersionProbe:
 
     async def read(self):
         """The current version key; NO_ARCHIVE; or the last one read while reading fails."""
-        if self.inline:
-            return self._settle(*self._read_own())
         if self.interval and time.monotonic() - self._read_at < self.interval and self._last is not None:
             return self._last
+        if self.inline:
+            return self._settle(*self._read_own())
         loop = asyncio.get_running_loop()
         round_ = self._next
         if round_ is None or round_.loop is not loop:

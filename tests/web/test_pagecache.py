@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -168,3 +169,20 @@ def test_a_search_asked_again_is_answered_from_memory_until_the_next_ingest(make
         assert DIRECTIVE_TO in after["results"][0]["text"]
         assert c.get("/api/search", params={"q": "<b>"}).status_code == 200
         assert c.get("/api/search", params={"q": "x", "limit": 0}).status_code == 422
+
+
+def test_with_a_version_check_interval_a_new_version_is_seen_within_it(make_settings, tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    settings = make_settings(version_check_seconds=0.5)
+    run(settings, [folder])
+    with _client(settings) as c:
+        assert DIRECTIVE_FROM in c.get(f"/documents/{OFFICIAL}").text
+        path = folder / SEED_FILE.name
+        path.write_text(path.read_text(encoding="utf-8").replace(DIRECTIVE_FROM, DIRECTIVE_TO), encoding="utf-8")
+        run(settings, [folder])
+        switched = time.monotonic()
+        while DIRECTIVE_FROM in c.get(f"/documents/{OFFICIAL}").text:
+            assert time.monotonic() - switched < 0.5 + 0.5, "the new version was not seen within the interval"
+            time.sleep(0.02)
+        assert DIRECTIVE_TO in c.get(f"/documents/{OFFICIAL}").text
