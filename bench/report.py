@@ -124,6 +124,14 @@ def evaluate(results: dict) -> dict:
     if first is not None:
         out.append(_t("serve to first answered request", "≤ 2 s", first, first <= 2, f"{first:.2f} s",
                       f"first search after that: {_get(http, 'first_search', 'ms', default=math.nan):.0f} ms"))
+    pg = r.get("pg_cache")
+    if pg and "ratio" in pg:
+        out.append(_t("Cached /documents/{slug} on PostgreSQL vs SQLite", "≤ 2× slower", pg["ratio"], pg["ratio"] <= 2,
+                      f"{pg['ratio']:.2f}× ({pg['sqlite']['rps']:.0f} vs {pg['postgresql']['rps']:.0f} req/s)",
+                      f"page-cache hits on a {pg['documents']}-document archive of each backend"))
+    elif pg:
+        out.append(_t("Cached /documents/{slug} on PostgreSQL vs SQLite", "≤ 2× slower", None, None,
+                      f"skipped: {pg.get('skipped') or pg.get('error')}"))
     mixed = app.get("mixed")
     if mixed:
         out.append(_t("Mixed pages under load (issue 7): errors", "0 errors", mixed["errors"], mixed["errors"] == 0,

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import corpus as corpus_mod
-from bench import cpu, fts, load, procs, report, workload
+from bench import cpu, fts, load, pgcache, procs, report, workload
 from bench.procs import ROOT
 
 OUT = ROOT / "bench" / "out"
@@ -329,6 +329,8 @@ def run_size(n: int, cfg) -> dict:
 
     log("  HTTP")
     res["http"] = http_phase(n, data_dir, fts_db, wl, cfg)
+    log("  cached pages, SQLite against PostgreSQL (a small archive of their own)")
+    res["pg_cache"] = pgcache.measure(cfg.duration, cfg.connections, cfg.warmup, seed=cfg.seed, log=log)
 
     if not cfg.skip_add:
         log("  add one document")
