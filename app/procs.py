@@ -65,3 +65,7 @@ def context():
     are, and the resource tracker leaves once the last of them has closed its pipe.
     """
     return _CONTEXT
+
+
+class ChildFailed(RuntimeError):
+    """A child process of the ingest failed (its message says how); the ingest fails with it."""

@@ -68,11 +68,11 @@ class SegmentChild:
         wait([self._result, self._proc.sentinel])
         if not self._result.poll():
             self._proc.join()
-            raise RuntimeError(f"index worker failed (exit code {self._proc.exitcode}); see its error above")
+            raise procs.ChildFailed(f"index worker failed (exit code {self._proc.exitcode}); see its error above")
         kind, value = self._result.recv()
         self._proc.join()
         if kind == "error":
-            raise RuntimeError(f"index worker failed: {value}")
+            raise procs.ChildFailed(f"index worker failed: {value}")
         return value
 
     def kill(self) -> None:

@@ -20,7 +20,7 @@ from app.enrich import recompute as enrich
 
 from app.index import build as index
 
-from app.ingest import parallel
+from app.ingest import failures, parallel
 
 from app.store import writes as store
 from app.config import Settings
@@ -112,6 +112,20 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
     progress = progress or Progress(quiet=True)
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
+    try:
+        summary, collected = _run_locked(settings, paths, skip_bad, themes_path, progress, add, follow_outside)
+    except failures.IO_ERRORS as exc:  # the disk or the database: one line, no traceback
+        raise IngestError(f"{failures.describe(exc)}; the archive was not changed") from None
+    summary.skipped_files = [shown(f) for f in sorted(collected.bad_files)]  # for printing
+    summary.warnings = list(dict.fromkeys(w for d in collected.documents for w in d.warnings))  # once per file
+    summary.seconds = time.perf_counter() - started
+    summary.timings = dict(progress.timings)
+    return summary
+
+
+def _run_locked(settings: Settings, paths: list[Path], skip_bad: bool, themes_path: Path | None,
+                progress: Progress, add: bool, follow_outside: bool) -> tuple[Summary, Collected]:
+    """`run` under the ingest lock; a failed write removes the index version it started."""
     with ingest_lock(settings.data_dir):
         engine = make_engine(settings)
         try:
@@ -138,13 +152,12 @@ def run(settings: Settings, paths: Iterable[Path], *, skip_bad: bool = False,
             if summary.switched:
                 keep = range(max(1, summary.version - settings.keep_index_versions + 1), summary.version + 1)
                 index.prune(settings.index_root, keep)
+        except failures.IO_ERRORS:
+            failures.drop_uncommitted(settings, engine)
+            raise
         finally:
             engine.dispose()
-    summary.skipped_files = [shown(f) for f in sorted(collected.bad_files)]  # for printing
-    summary.warnings = list(dict.fromkeys(w for d in collected.documents for w in d.warnings))  # once per file
-    summary.seconds = time.perf_counter() - started
-    summary.timings = dict(progress.timings)
-    return summary
+    return summary, collected
 
 
 @contextmanager
