@@ -20,6 +20,7 @@ from app.store import reads as queries
 from app.web import resolve, urls
 from app.config import Settings
 from app.web import pagecache
+from app.web.responses import error_response, render, wants_json  # noqa: F401  (re-exported for routes)
 
 log = logging.getLogger("policy_archive")
 
@@ -134,29 +135,6 @@ async def get_settings(request: Request) -> Settings:
 SessionDep = Annotated[Session, Depends(get_session)]
 PageSessionDep = Annotated[Session, Depends(get_page_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-def render(request: Request, template: str, context: dict, status_code: int = 200, headers: dict | None = None) -> HTMLResponse:
-    """Render a page with the context every page shares."""
-    base = {
-        "request": request,
-        "q": request.query_params.get("q", ""),
-        "json_url": None,
-        "canonical": None,
-    }
-    base.update(context)
-    return request.app.state.templates.TemplateResponse(request, template, base, status_code=status_code, headers=headers)
-
-
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def error_response(request: Request, status_code: int, detail: str) -> HTMLResponse | JSONResponse:
-    """A JSON error for the API, an HTML page elsewhere."""
-    if wants_json(request):
-        return JSONResponse({"detail": detail}, status_code=status_code)
-    return render(request, "error.html", {"status": status_code, "detail": detail}, status_code=status_code)
 
 
 def install_error_handlers(app) -> None:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 
 from app.store.db import NoArchive, archive_missing
+from app.web.responses import error_response, render
 
 log = logging.getLogger("policy_archive")
 
@@ -74,8 +75,6 @@ def unavailable(request: Request, *, no_archive: bool):
         if request.url.path == "/healthz":
             body = {"status": "no archive" if no_archive else "unavailable", "version": 0, "detail": detail}
         return JSONResponse(body, status_code=503, headers=headers)
-    from app.web.deps import render  # deps imports this module's callers; import when needed
-
     return render(request, "unavailable.html", {"status": 503, "detail": detail, "no_archive": no_archive},
                   status_code=503, headers=headers)
 
@@ -109,8 +108,6 @@ def install(app, probe) -> None:
         if archive_missing(exc):  # the tables went away under a running server (a new database)
             return unavailable(request, no_archive=True)
         if isinstance(exc, ProgrammingError):  # a bug, not an outage: the catch-all's 500, logged once
-            from app.web.deps import error_response
-
             log.error("database error on %s", request.url.path, exc_info=exc)
             return error_response(request, 500, "Something went wrong on our side; it has been logged.")
         probe.outage.failed(exc)
