@@ -12,6 +12,10 @@ from app.ingest.known import RACY_NS
 from app.ingest.records import SourceError
 
 ATTEMPTS = 2  # a file that changes under two reads in a row is reported, not read a third time
+# A file modified this recently may be in the middle of being written, between two of its
+# writer's chunks: its stat is taken again this long after the modification before it is
+# trusted. Longer than the coarse clock tick that stamps mtimes, so a write made meanwhile shows.
+SETTLE_NS = 50_000_000
 
 
 def _fingerprint(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -23,7 +27,9 @@ def read_stable(path: Path | str, max_bytes: int) -> tuple[bytes, os.stat_result
 
     A write during the read changes the file's mtime, unless the mtime was already within the
     clock's coarse granularity of now; for such a recently written file the bytes are read a
-    second time and must be the same. An oversized file is refused before it is read.
+    second time, once the file has been still for SETTLE_NS, and must be the same. A writer
+    that pauses longer than that between its writes cannot be told from one that has finished.
+    An oversized file is refused before it is read.
     """
     for _ in range(ATTEMPTS):
         before = os.stat(path)
@@ -32,8 +38,11 @@ def read_stable(path: Path | str, max_bytes: int) -> tuple[bytes, os.stat_result
         after = os.stat(path)
         if _fingerprint(before) != _fingerprint(after) or len(data) != after.st_size:
             continue
-        if time.time_ns() - after.st_mtime_ns >= RACY_NS:
+        age = time.time_ns() - after.st_mtime_ns
+        if age >= RACY_NS:
             return data, before
+        if 0 <= age < SETTLE_NS:  # (an mtime in the future is not waited for)
+            time.sleep((SETTLE_NS - age) / 1e9)
         again = _read(path)
         if again == data and _fingerprint(os.stat(path)) == _fingerprint(before):
             return data, before
