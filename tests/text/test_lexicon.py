@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 from importlib import resources
 
 import pytest
@@ -21,11 +20,9 @@ def test_the_table_and_wordnets_licence_ship_in_the_package():
     assert len(table["synsets"]) > 50_000 and len(table["antonyms"]) > 10_000
 
 
-def test_it_loads_fast_and_once():
+def test_it_is_read_once_per_process():
     lexicon_module.lexicon.cache_clear()
-    start = time.perf_counter()
-    lex = lexicon()
-    assert time.perf_counter() - start < 2.0  # read once per process, on the first close match
+    lex = lexicon()  # read on the first close match, then kept
     assert lexicon() is lex
 
 
