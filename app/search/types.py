@@ -7,13 +7,9 @@ are explained in app/search/engine.py (near or altered: app/search/meaning.py de
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from whoosh import query as wq
-
-if TYPE_CHECKING:
-    from app.search.meaning import Comparison
 
 # --- thresholds and limits (documented in the API description too) ---------------------------
 NEAR_MIN = 0.85  # similarity from which a non-verbatim match is "near", or "altered" when its meaning differs
@@ -141,4 +137,4 @@ class Cand:
     bm25: float | None = None
     window: tuple[int, int] | None = None  # matched words (normalised word indices) in the text
     span: list[int] | None = None  # docnums of consecutive sentences, for cross-sentence quotes
-    comparison: Comparison | None = None  # the meaning check of a close match (app.search.meaning)
+    comparison: object | None = None  # app.search.meaning.Comparison: the meaning check of a close match

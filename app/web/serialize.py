@@ -129,8 +129,17 @@ def hit_json(r: Result) -> dict:
         "truncated": truncated, "match": r.match, "score": r.score, "bm25": r.bm25,
         "url": urls.document(r.document, r.id), "permalink": urls.passage(r.id),
         "date": r.date, "publisher": r.publisher, "position": r.position, "themes": r.themes,
-        "snippet": str(r.snippet), "span": r.span, "changes": r.changes, "diff": r.diff, "verdict": r.verdict,
+        "snippet": str(r.snippet), "span": r.span, "reports": reported_json(r.reports),
+        "changes": r.changes, "diff": r.diff, "verdict": r.verdict,
     }
+
+
+def reported_json(reported: dict | None) -> dict | None:
+    """The official sentence a commentary hit reports (ReportedSentence), with its links."""
+    if reported is None:
+        return None
+    return {**reported, "text": clip(reported["text"])[0], "url": urls.document(reported["document"], reported["id"]),
+            "permalink": urls.passage(reported["id"])}
 
 
 def search_json(out: Outcome) -> dict:

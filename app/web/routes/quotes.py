@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
@@ -75,6 +75,21 @@ class Change(BaseModel):
     source: str = Field(description="The source's words (empty when the quote adds words).")
 
 
+class Invalid(BaseModel):
+    detail: str | list[dict[str, Any]] = Field(description=(
+        "An over-long query: the message the search page shows too. A parameter out of range: "
+        "FastAPI's list of problems, each naming the parameter (`loc`)."))
+
+
+class ReportedSentence(BaseModel):
+    id: str = Field(description="The official sentence's id.")
+    document: str = Field(description="Slug of its document.")
+    text: str
+    relation: Literal["quotes", "paraphrases"] = Field(description="How the commentary reports it.")
+    url: str = Field(description="The sentence in its document.")
+    permalink: str = Field(description="The sentence's own page.")
+
+
 class SearchHit(BaseModel):
     id: str = Field(description="The sentence's stable id (the first sentence's, for a span).")
     document: str = Field(description="Slug of the document.")
@@ -96,6 +111,8 @@ class SearchHit(BaseModel):
     position: int
     themes: list[str]
     span: list[str] | None = Field(None, description="Every sentence id a cross-sentence quote covers.")
+    reports: ReportedSentence | None = Field(None, description=(
+        "For a commentary hit: the official sentence it reports (its best cross-reference), if any."))
     changes: list[Change] | None = Field(None, description="altered: the differences that change the meaning.")
     diff: list[DiffOp] | None = Field(None, description="altered: the query against the sentence's matched words.")
     verdict: str | None = Field(None, description="altered: the verdict in plain words.")
@@ -190,9 +207,12 @@ def _too_long(value: str, limit: int, what: str) -> str | None:
     return None
 
 
-QParam = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description=(
+# The length is checked by the handler against the setting, not here: the API and the page then
+# answer an over-long query with the same status and the same message.
+QParam = Annotated[str, Query(description=(
     "A quote or words (mode=quote: every character literal), or Whoosh syntax (mode=advanced: AND, OR, NOT, "
-    f"\"phrases\", trailing wildcards, field:value). At most {MAX_QUERY_CHARS} characters."))]
+    f"\"phrases\", trailing wildcards, field:value). At most {MAX_QUERY_CHARS} characters "
+    "(POLICY_ARCHIVE_MAX_QUERY_CHARS); longer gets a 422 saying so."))]
 ModeParam = Annotated[Literal["quote", "advanced"], Query(description="quote (default) or advanced")]
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page (at most {MAX_PAGE_SIZE})")]
@@ -203,7 +223,8 @@ OffsetParam = Annotated[int, Query(ge=0, le=search.MAX_OFFSET, description=f"res
 
 
 @router.get("/api/search", summary="Search passages", response_model=SearchResponse,
-            responses={400: {"model": Problem, "description": "Advanced syntax error, or a configured limit exceeded"}})
+            responses={400: {"model": Problem, "description": "Advanced syntax error, or a configured limit exceeded"},
+                       422: {"model": Invalid, "description": "A query over the length limit, or a parameter out of range"}})
 def api_search(request: Request, session: PageSessionDep, settings: SettingsDep, q: QParam = "", mode: ModeParam = "quote",
                kind: Kind = None, doc: Slug = None, theme: ThemeSlug = None,
                date_from: DateParam = None, date_to: DateParam = None,
@@ -211,10 +232,10 @@ def api_search(request: Request, session: PageSessionDep, settings: SettingsDep,
     """Quote mode grades every result exact, near, altered or related (see the `match` field); advanced
     mode takes Whoosh query syntax. Facets count results per grade, kind and document."""
     problem = _too_long(q, settings.max_query_chars, "query")
-    if problem is None and limit > settings.max_page_size:
-        problem = f"limit is at most {settings.max_page_size}."
     if problem:
-        raise HTTPException(400, problem)
+        raise HTTPException(422, problem)  # what the search page answers too
+    if limit > settings.max_page_size:
+        raise HTTPException(400, f"limit is at most {settings.max_page_size}.")
     filters = Filters(kind, doc or None, theme or None, date_from, date_to)
     try:
         with _searcher(request, session) as searcher:
@@ -305,7 +326,7 @@ def search_page(request: Request, session: PageSessionDep, settings: SettingsDep
 
     return render(request, "search.html", {
         "out": out, "p": p, "problem": problem, "page_size": PAGE, "page_url": page_url,
-        "labels": browse.theme_labels(session), "near_min": search.NEAR_MIN,
+        "labels": browse.theme_labels(session), "near_min": search.NEAR_MIN, "max_query_chars": settings.max_query_chars,
         "json_url": urls.api_search(**params, offset=p["offset"] or None) if q.strip() and not problem else None,
     }, status_code=status)
 
