@@ -50,7 +50,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     progress = Progress(quiet=args.quiet)
     try:
-        s = run(settings, paths, skip_bad=args.skip_bad, themes_path=args.themes, progress=progress, add=args.add)
+        s = run(settings, paths, skip_bad=args.skip_bad, themes_path=args.themes, progress=progress, add=args.add,
+                follow_outside=args.follow_outside)
     except IngestError as exc:
         _print_errors(exc.errors)
         print(f"ingest failed: {exc}", file=sys.stderr)
@@ -76,7 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = _source_paths(args)
     if paths is None:
         return 1
-    result = check(paths, settings)
+    result = check(paths, settings, follow_outside=args.follow_outside)
     _print_errors(result.errors)
     for d in result.documents:
         for w in d.warnings:
@@ -157,8 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data-dir", type=Path, help="data folder (default: $POLICY_ARCHIVE_DATA or ./data)")
+    sources = argparse.ArgumentParser(add_help=False)
+    sources.add_argument("--follow-outside", action="store_true",
+                         help="let symbolic links and manifest `file` entries lead outside the folders given "
+                              "(refused by default, so nothing from elsewhere on the machine is published)")
 
-    p = sub.add_parser("ingest", parents=[data], help="sync the archive to the given files and folders")
+    p = sub.add_parser("ingest", parents=[data, sources], help="sync the archive to the given files and folders")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the seed documents)")
     p.add_argument("--add", action="store_true",
                    help="add and update these documents, retire none of the others already in the archive")
@@ -167,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("check", parents=[data], help="validate sources, report every problem, change nothing")
+    p = sub.add_parser("check", parents=[data, sources], help="validate sources, report every problem, change nothing")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the seed documents)")
     p.set_defaults(func=cmd_check)
 

@@ -264,6 +264,22 @@ def test_follow_outside_lets_check_and_ingest_read_links_and_manifest_files_outs
     assert sorted(summary.added) == ["from-outside", "manifest-outside"]
 
 
+def test_the_command_refuses_a_manifest_file_outside_and_names_the_flag_that_allows_it(tmp_path, capsys):
+    source = tmp_path / "sources"
+    source.mkdir()
+    (tmp_path / "outside.txt").write_text("A sentence kept outside the sources.\n")
+    (source / "manifest.toml").write_text('[[document]]\nslug = "manifest-outside"\ntitle = "M"\n'
+                                          'kind = "official"\nfile = "../outside.txt"\n')
+    data = tmp_path / "data"
+    for command in ("check", "ingest"):
+        code, err = _cli(capsys, command, "--data-dir", data, source)
+        assert code == 1 and "Traceback" not in err and "--follow-outside" in err, err
+    code, err = _cli(capsys, "ingest", "--quiet", "--follow-outside", "--data-dir", data, source)
+    assert code == 0, err
+    with TestClient(create_app(Settings(data_dir=data, database_url=None))) as client:
+        assert client.get("/api/documents/manifest-outside").status_code == 200
+
+
 def test_a_file_given_directly_must_resolve_inside_its_own_folder(tmp_path):
     inner = tmp_path / "inner"
     inner.mkdir()
