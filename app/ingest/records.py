@@ -62,6 +62,14 @@ class SourceDocument:
     known_fingerprint: str | None = None
     # (st_size, st_mtime_ns) taken before the file was read; None when it may not be trusted.
     file_stat: tuple[int, int] | None = None
+    # What the file's format says beyond its text (app.text.formats): the media type of the file
+    # as received, and for paged formats the body line (numbered like first_line) each page
+    # starts on, so a passage's page is the last page starting at or before its line.
+    media_type: str = "text/plain"
+    page_lines: list[int] | None = None
+    # The bytes as received, kept in the data folder under file_sha256 when the document is stored
+    # (app/store/blobs.py), then dropped. None for an unchanged file taken from `known`.
+    raw: bytes | None = field(default=None, repr=False)
 
     @property
     def slug(self) -> str:

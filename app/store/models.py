@@ -46,6 +46,9 @@ class Document(Base):
     source_path: Mapped[str] = mapped_column(Text)
     source_first_line: Mapped[int] = mapped_column(Integer, default=1)
     source_sha256: Mapped[str] = mapped_column(String(64))
+    # The file as received is kept under source_sha256 (app/store/blobs.py); these describe it.
+    source_media_type: Mapped[str | None] = mapped_column(String(100))
+    source_size: Mapped[int | None] = mapped_column(Integer)
     fingerprint: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="active", index=True)
     first_version: Mapped[int] = mapped_column(Integer)
@@ -76,6 +79,7 @@ class Passage(Base):
     section: Mapped[int] = mapped_column(Integer)
     section_title: Mapped[str | None] = mapped_column(Text)
     line: Mapped[int] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)  # the page it starts on; None for formats without pages
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     first_version: Mapped[int] = mapped_column(Integer)
     retired_version: Mapped[int | None] = mapped_column(Integer)
