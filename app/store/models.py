@@ -40,6 +40,7 @@ class Document(Base):
     source_url: Mapped[str | None] = mapped_column(Text)
     retrieved: Mapped[str | None] = mapped_column(String(10))
     comments_on: Mapped[str | None] = mapped_column(String(80), index=True)
+    translation_of: Mapped[str | None] = mapped_column(String(80), index=True)  # the original's slug
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     headline: Mapped[str | None] = mapped_column(Text)
     dateline: Mapped[str | None] = mapped_column(Text)
@@ -120,6 +121,20 @@ class PassageTheme(Base):
     theme: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
     score: Mapped[float] = mapped_column(Float, default=1.0)
     source: Mapped[str] = mapped_column(String(16))
+
+
+class Alignment(Base):
+    """One link of a bead aligning a translation's sentences with its original's (0004).
+
+    A 1–2 bead is two rows sharing `bead`; a sentence without counterpart has the other side None."""
+
+    __tablename__ = "alignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    bead: Mapped[int] = mapped_column(Integer)
+    original_id: Mapped[str | None] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"), index=True)
+    translation_id: Mapped[str | None] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"), index=True)
+    confidence: Mapped[float] = mapped_column(Float)
 
 
 class Crossref(Base):
