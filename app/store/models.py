@@ -110,6 +110,7 @@ class Theme(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     parent: Mapped[str | None] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    replaces: Mapped[str] = mapped_column(Text, default="", server_default="")  # retired slugs, space-separated
 
 
 class PassageTheme(Base):
