@@ -23,7 +23,12 @@ class Settings(BaseSettings):
     themes_file: Path = THEMES_FILE
     templates_dir: Path = TEMPLATES_DIR
     static_dir: Path = STATIC_DIR
+    # Size limits of a source file, per format: a file over its limit is refused before it is
+    # read. max_file_bytes is the limit of text and Markdown files (and of manifests and sidecars).
     max_file_bytes: int = 5 * 1024 * 1024
+    max_html_bytes: int = 10 * 1024 * 1024
+    max_pdf_bytes: int = 100 * 1024 * 1024
+    max_docx_bytes: int = 50 * 1024 * 1024
     # Longer sentences are cut at clause boundaries (app.text.segment.bounded): one run-on
     # sentence must not make every search that hits it slow and its answer huge.
     max_sentence_chars: int = Field(default=2000, ge=100)
@@ -49,6 +54,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'archive.sqlite3').resolve()}"
+
+    @property
+    def format_limits(self) -> dict[str, int]:
+        """The size limit of each source format other than text, by file suffix."""
+        return {".html": self.max_html_bytes, ".htm": self.max_html_bytes, ".pdf": self.max_pdf_bytes,
+                ".docx": self.max_docx_bytes}
 
     @property
     def index_root(self) -> Path:

@@ -1,5 +1,6 @@
-"""The source files under the given paths: manifests and text files, in a stable order, each
-inside the folder it was found through (symbolic links included) unless told otherwise."""
+"""The source files under the given paths: manifests, text files, files of the other formats
+(web pages, PDFs, Word files) and their sidecars, in a stable order, each inside the folder it
+was found through (symbolic links included) unless told otherwise."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.ingest.records import SourceError, shown
+from app.text.formats import FORMATS
 
 MANIFEST_NAME = "manifest.toml"
 TEXT_SUFFIXES = (".txt", ".md")
+SOURCE_SUFFIXES = TEXT_SUFFIXES + tuple(FORMATS)
+# A file that cannot carry front matter takes its metadata from NAME.EXT.toml or NAME.EXT.yaml.
+SIDECAR_SUFFIXES = (".toml", ".yaml")
 
 
 @dataclass
@@ -23,6 +28,16 @@ class Found:
     texts: list[str] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
     roots: dict[str, str] = field(default_factory=dict)
+    sidecars: dict[str, str] = field(default_factory=dict)  # file -> its sidecar
+
+
+def sidecar_of(name: str) -> str | None:
+    """The file name a sidecar's name gives metadata for ("a.pdf.toml" -> "a.pdf"), else None."""
+    lower = name.lower()
+    if not lower.endswith(SIDECAR_SUFFIXES):
+        return None
+    target = name[:name.rfind(".")]
+    return target if os.path.splitext(target)[1].lower() in FORMATS else None
 
 
 def inside(path: str, root: str) -> bool:
@@ -52,6 +67,7 @@ def discover(paths: Iterable[Path], follow_outside: bool = False) -> Found:
     """
     manifests: dict[str, str] = {}
     texts: set[str] = set()
+    sidecars: dict[str, list[str]] = {}
     found = Found()
     for path in paths:
         path = Path(path)
@@ -60,17 +76,26 @@ def discover(paths: Iterable[Path], follow_outside: bool = False) -> Found:
             for p, name in _files(root, root, follow_outside, found.errors):
                 if name == MANIFEST_NAME:
                     manifests.setdefault(p, root)
-                elif name.lower().endswith(TEXT_SUFFIXES):  # hidden names like ".txt" never get here
+                elif name.lower().endswith(SOURCE_SUFFIXES):  # hidden names like ".txt" never get here
                     texts.add(p)
+                elif (target := sidecar_of(name)) is not None:
+                    sidecars.setdefault(os.path.join(os.path.dirname(p), target), []).append(p)
         elif path.is_file():
             root = os.path.realpath(os.path.dirname(os.path.abspath(path)))
             target = os.path.realpath(path)
             if not follow_outside and not inside(target, root):
                 found.errors.append(_outside(str(path), target, root))
+            elif (of := sidecar_of(path.name)) is not None:  # the sidecar given stands for its file
+                sidecars.setdefault(os.path.join(os.path.dirname(target), of), []).append(target)
+                if os.path.isfile(os.path.join(os.path.dirname(target), of)):
+                    texts.add(os.path.join(os.path.dirname(target), of))
             elif path.suffix.lower() == ".toml":
                 manifests.setdefault(target, root)
             else:
                 texts.add(target)
+                for suffix in SIDECAR_SUFFIXES if path.suffix.lower() in FORMATS else ():
+                    if os.path.isfile(target + suffix):
+                        sidecars.setdefault(target, []).append(target + suffix)
         else:
             found.errors.append(SourceError(path, "no such file or folder"))
     for p in [*manifests, *texts]:
@@ -78,10 +103,29 @@ def discover(paths: Iterable[Path], follow_outside: bool = False) -> Found:
             found.errors.append(SourceError(p, "file name is not valid UTF-8; rename the file"))
             manifests.pop(p, None)
             texts.discard(p)
+    found.sidecars = _pair(sidecars, texts, found.errors)
     found.manifests = [Path(p) for p in _sorted(set(manifests))]
     found.texts = _sorted(texts)
     found.roots = {} if follow_outside else {str(Path(p)): root for p, root in manifests.items()}
     return found
+
+
+def _pair(sidecars: dict[str, list[str]], texts: set[str], errors: list[SourceError]) -> dict[str, str]:
+    """Each file's one sidecar; a sidecar whose file is not there, or a second one, is an error."""
+    paired = {}
+    for target, found in sidecars.items():
+        found = sorted(set(found))
+        if target not in texts:
+            for sidecar in found:
+                errors.append(SourceError(sidecar, f"sidecar for {shown(os.path.basename(target))}, "
+                                                   "which is not in the sources (rename or remove the sidecar)"))
+        elif len(found) > 1:  # reported at the file, so --skip-bad keeps its archived version
+            names = ", ".join(shown(os.path.basename(s)) for s in found)
+            errors.append(SourceError(target, f"more than one sidecar ({names}); keep one"))
+            texts.discard(target)
+        else:
+            paired[target] = found[0]
+    return paired
 
 
 def _utf8(name: str) -> bool:

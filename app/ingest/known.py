@@ -46,12 +46,13 @@ def gc_paused():
 
 
 def remember(documents: Iterable[SourceDocument]) -> dict[str, dict]:
-    """What a later `collect` may reuse: each front-matter file's hash and what was read from it.
+    """What a later `collect` may reuse: each front-matter file's hash and what was read from it,
+    and each file with a sidecar, with the sidecar's hash (a changed sidecar means reading again).
 
     Files declared in a manifest are left out: their metadata live in another file. Size and
     mtime are recorded only where `collect` found them safe to trust next time.
     """
-    return {d.path: _record(d) for d in documents if d.meta_path == d.path}
+    return {d.path: _record(d) for d in documents if d.meta_path == d.path or d.sidecar is not None}
 
 
 def _record(doc: SourceDocument) -> dict:
@@ -60,6 +61,8 @@ def _record(doc: SourceDocument) -> dict:
              "fingerprint": doc.fingerprint, "warnings": doc.warnings, "key_lines": doc.key_lines}
     if doc.file_stat is not None:
         entry["size"], entry["mtime_ns"] = doc.file_stat
+    if doc.sidecar is not None:
+        entry["sidecar"] = doc.sidecar
     return entry
 
 
@@ -88,7 +91,9 @@ def load_known(path: Path, tag: str) -> dict[str, dict]:
 
 
 def known_document(path: str, entry: dict, file_stat: tuple[int, int] | None) -> SourceDocument:
-    """An unchanged front-matter file as `remember` recorded it; its body is not read."""
+    """An unchanged front-matter file (or file with a sidecar) as `remember` recorded it; its body
+    is not read."""
+    sidecar = entry.get("sidecar")
     return SourceDocument(dict(entry["meta"]), None, path, entry["first_line"], entry["sha256"],
-                          list(entry["warnings"]), path, dict(entry["key_lines"]), entry["fingerprint"],
-                          file_stat)
+                          list(entry["warnings"]), sidecar["path"] if sidecar else path, dict(entry["key_lines"]),
+                          entry["fingerprint"], file_stat, sidecar=sidecar)

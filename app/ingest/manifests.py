@@ -11,6 +11,8 @@ from app.ingest.reading import read_stable
 from app.ingest.records import Collected, SourceDocument, SourceError, add_document, shown
 from app.ingest.safeparse import ParseError, check_size, load_toml
 from app.ingest.schema import ManifestEntry, quoted
+from app.ingest.sidecars import merge
+from app.text.formats import is_format
 
 
 def read_manifest(manifest: Path, read, covered: set[str], result: Collected, max_bytes: int,
@@ -55,7 +57,12 @@ def _read_entry(manifest: Path, entry: dict, key_line, read, covered: set[str], 
     entry.setdefault("file", None)  # so a missing 'file' is reported with the others, at the entry
     file_value = entry["file"]
     path = (manifest.parent / file_value).resolve() if isinstance(file_value, str) and file_value.strip() else None
-    clean, problems = validate_meta(manifest, entry, key_line, path.stem.lower() if path else None, ManifestEntry)
+    merged, unread = _with_markup(entry, path, read, root)
+    clean, problems = validate_meta(manifest, merged, key_line, path.stem.lower() if path else None, ManifestEntry)
+    if unread is not None:  # the file named cannot be read: its own error, and the entry's
+        result.fail(unread)
+        _fail_all(result, problems)
+        return
     if clean["slug"]:
         result.bad_slugs.add(clean["slug"])  # until the entry proves good, below
     if path is None:
@@ -73,9 +80,9 @@ def _read_entry(manifest: Path, entry: dict, key_line, read, covered: set[str], 
         return
     covered.add(str(path))
     try:
-        text, sha, warnings = read(path)
+        text, sha, warnings, got = read(path)
     except (SourceError, OSError) as exc:
-        result.fail(exc if isinstance(exc, SourceError) else SourceError(path, os.strerror(exc.errno or 0)))
+        result.fail(_as_source_error(path, exc))
         _fail_all(result, problems)
         return
     body, first_line = "", 1
@@ -84,9 +91,26 @@ def _read_entry(manifest: Path, entry: dict, key_line, read, covered: set[str], 
         if error:
             problems.append(error)
     doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
-                         str(manifest), {k: key_line(k) for k in ("slug", "comments_on", "aliases", "lines")})
+                         str(manifest), {k: key_line(k) for k in ("slug", "comments_on", "aliases", "lines")},
+                         media_type=got.media_type, page_lines=got.page_lines, raw=got.raw)
     if add_document(result, doc, problems) and clean["slug"]:
         result.bad_slugs.discard(clean["slug"])
+
+
+def _with_markup(entry: dict, path: Path | None, read, root: str | None) -> tuple[dict, SourceError | None]:
+    """The entry with the keys it leaves empty filled from what a web page, PDF or Word file
+    states in its markup (see sidecars.merge); and the error of reading it, if any."""
+    if path is None or not is_format(path.suffix) or not path.is_file() or (root is not None and not inside(str(path), root)):
+        return entry, None  # a text file has no markup, and the other cases are reported below
+    try:
+        _, _, warnings, got = read(path)
+    except (SourceError, OSError) as exc:
+        return entry, _as_source_error(path, exc)
+    return merge(entry, got.meta, path, warnings), None
+
+
+def _as_source_error(path: Path, exc: Exception) -> SourceError:
+    return exc if isinstance(exc, SourceError) else SourceError(path, os.strerror(exc.errno or 0))
 
 
 def _fail_all(result: Collected, problems: list[SourceError]) -> None:

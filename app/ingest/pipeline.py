@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,11 @@ from sqlalchemy import func, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.enrich import alignment
 from app.enrich import recompute as enrich
-
 from app.index import build as index
-
 from app.ingest import failures, parallel
-
-from app.store import writes as store
+from app.store import blobs, writes as store
 from app.config import Settings
 from app.store.db import make_engine, session_factory, upgrade
 from app.store.models import ArchiveState, Document, DocumentAlias, Passage, PassageTheme
@@ -96,7 +95,7 @@ def check(paths: Iterable[Path], settings: Settings, *, follow_outside: bool = F
           themes_path: Path | None = None) -> Collected:
     """Validate sources without touching the archive: what `run` reads and refuses, the same way."""
     paths = [Path(p) for p in paths]
-    collected = collect(paths, settings.max_file_bytes, follow_outside=follow_outside)
+    collected = collect(paths, settings.max_file_bytes, follow_outside=follow_outside, limits=settings.format_limits)
     try:
         enrich.load_taxonomy_for(paths, themes_path or settings.themes_file)
     except ValueError as exc:  # its message names the themes file and line
@@ -130,7 +129,8 @@ def _run_locked(settings: Settings, paths: list[Path], skip_bad: bool, themes_pa
         engine = make_engine(settings)
         try:
             with progress.stage("read sources"):
-                collected = collect(paths, settings.max_file_bytes, _known_sources(settings, engine), follow_outside)
+                collected = collect(paths, settings.max_file_bytes, _known_sources(settings, engine), follow_outside,
+                                    settings.format_limits)
             _pause("parse", progress)
             if collected.errors and not skip_bad:
                 raise IngestError(f"{len(collected.errors)} problem(s) in the sources; the archive was not changed",
@@ -173,6 +173,22 @@ def _heap_kept():
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def _keeping(settings: Settings):
+    """Stored documents' files as received, kept (app/store/blobs.py) on threads that hide each
+    write's flush to disk; a failed write (a full disk) fails the ingest before the switch."""
+    with ThreadPoolExecutor(2, thread_name_prefix="keep") as pool:
+        pending = []
+
+        def keep(src) -> None:  # the bytes are dropped once handed over
+            if src.raw is not None:
+                pending.append(pool.submit(blobs.keep, settings.data_dir, src.raw, src.file_sha256))
+                src.raw = None
+        yield keep
+        for done in pending:
+            done.result()
 
 
 def _pipeline(settings: Settings) -> str:
@@ -222,17 +238,19 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
                            and slug not in collected.bad_slugs and row.source_path not in collected.bad_files]
     loaded = store.load_documents(session, [existing[src.slug].id for src, same in zip(collected.documents, unchanged)
                                             if not same and src.slug in existing] + [row.id for row in gone])
-    todo = [(src.body, src.meta["title"], src.first_line, settings.max_sentence_chars)
+    todo = [(src.body, src.meta["title"], src.first_line, settings.max_sentence_chars, src.meta.get("language"))
             for src, same in zip(collected.documents, unchanged) if not same]
     with progress.stage("segment + store", total=len(collected.documents)) as tick, \
-            parallel.segmented(todo) as segments:
+            parallel.segmented(todo) as segments, _keeping(settings) as keep:
         for n, src in enumerate(collected.documents):
             if unchanged[n]:
                 summary.unchanged += 1
+                src.raw = None
             else:
                 row = existing.get(src.slug)
                 returning = row is None or row.status != "active"
                 doc = store.apply_document(session, src, next(segments), new_version, loaded[row.id] if row else None)
+                keep(src)
                 (summary.added if returning else summary.changed).append(src.slug)
                 changed.append(doc)
             tick(1)
@@ -247,6 +265,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
         summary.retired.append(row.slug)
     session.flush()
     _carry_over_renamed(session)
+    alignment.realign(session, changed, retired)  # translations with their originals, sentence by sentence
     gc.freeze()
 
     if not changed and not retired and not themes_changed:

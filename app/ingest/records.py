@@ -70,6 +70,9 @@ class SourceDocument:
     # The bytes as received, kept in the data folder under file_sha256 when the document is stored
     # (app/store/blobs.py), then dropped. None for an unchanged file taken from `known`.
     raw: bytes | None = field(default=None, repr=False)
+    # The sidecar (NAME.EXT.toml/.yaml) the metadata came from: its sha256 and, when it may be
+    # trusted, size and mtime, so an unchanged file whose sidecar changed is read again.
+    sidecar: dict | None = None
 
     @property
     def slug(self) -> str:

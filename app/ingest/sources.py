@@ -21,10 +21,13 @@ from app.ingest.known import (
 )
 from app.ingest.manifests import read_manifest
 from app.ingest.metadata import (
-    DATE_KEYS, KEYS, KINDS, MANIFEST_ONLY_KEYS, SLUG_RE, find_key_line, split_front_matter, validate_meta,
+    DATE_KEYS, KEYS, KINDS, MANIFEST_ONLY_KEYS, SLUG_RE, find_key_line, split_front_matter, translation_problem,
+    validate_meta,
 )
 from app.ingest.reading import check_size, read_stable
 from app.ingest.records import Collected, SourceDocument, SourceError, add_document, shown
+from app.ingest.sidecars import Formatted, extract, read_format_file, same_sidecar
+from app.text.formats import FORMATS, media_type
 
 __all__ = [
     "DATE_KEYS", "DEFAULT_MAX_BYTES", "KEYS", "KINDS", "MANIFEST_NAME", "MANIFEST_ONLY_KEYS", "RACY_NS",
@@ -34,7 +37,8 @@ __all__ = [
 
 
 def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
-            known: dict[str, dict] | None = None, follow_outside: bool = False) -> Collected:
+            known: dict[str, dict] | None = None, follow_outside: bool = False,
+            limits: dict[str, int] | None = None) -> Collected:
     """Read every source under `paths` into documents, validating each and all of them together.
     `check` and `ingest` both call this, so they refuse exactly the same sources.
 
@@ -45,13 +49,16 @@ def collect(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     size and mtime, or else its bytes' hash, are the same, that record stands in for reading,
     decoding and parsing it again (these take most of the time when one document is added to
     thousands).
+
+    `max_bytes` is the size limit of text files, manifests and sidecars; `limits` maps the
+    suffix of another format to its own (Settings.format_limits), max_bytes where it has none.
     """
     with gc_paused():
-        return _collect(paths, max_bytes, known, follow_outside)
+        return _collect(paths, max_bytes, known, follow_outside, limits or {})
 
 
 def _collect(paths: Iterable[Path], max_bytes: int, known: dict[str, dict] | None,
-             follow_outside: bool) -> Collected:
+             follow_outside: bool, limits: dict[str, int]) -> Collected:
     """`collect`, run with the garbage collector paused."""
     started_ns = time.time_ns()
     result = Collected()
@@ -60,28 +67,42 @@ def _collect(paths: Iterable[Path], max_bytes: int, known: dict[str, dict] | Non
     for error in found.errors:
         result.fail(error)
     covered: set[str] = set()
-    decoded: dict[Path, tuple[str, str, list[str]]] = {}
+    decoded: dict[Path, tuple[str, str, list[str], Formatted]] = {}
 
-    def read(path: Path) -> tuple[str, str, list[str]]:
+    def read(path: Path) -> tuple[str, str, list[str], Formatted]:
+        """A file a manifest names: its text, hash, warnings and the rest (see sidecars)."""
         if path not in decoded:
-            data, _ = read_stable(path, max_bytes)
-            text, warnings = decode(path, data, max_bytes)
-            decoded[path] = (text, hashlib.sha256(data).hexdigest(), warnings)
+            suffix = path.suffix.lower()
+            data, _ = read_stable(path, limits.get(suffix, max_bytes))
+            if suffix in FORMATS:
+                text, warnings, got = extract(path, data)
+            else:
+                text, warnings = decode(path, data, max_bytes)
+                got = Formatted(media_type(suffix), data)
+            decoded[path] = (text, hashlib.sha256(data).hexdigest(), warnings, got)
         return decoded[path]
 
     for manifest in manifests:
         read_manifest(manifest, read, covered, result, max_bytes, found.roots.get(str(manifest)))
     for path in texts:
+        sidecar = found.sidecars.get(path)
         if path in covered:
+            if sidecar is not None:
+                result.fail(SourceError(sidecar, f"{shown(os.path.basename(path))} also has a manifest entry; "
+                                                 "give its metadata in one place"))
             continue
         entry = known.get(path) if known else None
+        suffix = os.path.splitext(path)[1].lower()
+        limit = limits.get(suffix, max_bytes)
         try:
             st = os.stat(path)
-            check_size(path, st.st_size, max_bytes)
+            check_size(path, st.st_size, limit)
         except (SourceError, OSError) as exc:
             result.fail(exc if isinstance(exc, SourceError) else SourceError(path, exc.strerror or str(exc)))
             continue
-        if entry is not None and same_stat(entry, st):
+        if suffix in FORMATS and not (entry is not None and same_stat(entry, st) and same_sidecar(entry, sidecar)):
+            read_format_file(path, sidecar, entry, started_ns, limit, max_bytes, result)
+        elif entry is not None and same_stat(entry, st):
             # Trusted as `git status` trusts a file: same size and mtime, so not even read. A
             # rewrite that keeps both (mtime set back with os.utime or by a copy) goes unnoticed.
             result.documents.append(known_document(path, entry, (st.st_size, st.st_mtime_ns)))
@@ -115,8 +136,8 @@ def _read_text(path: Path, entry: dict | None, started_ns: int, max_bytes: int, 
     key_line = lambda k, fm_lines=fm_lines: find_key_line(fm_lines, k, 2)  # noqa: E731
     clean, problems = validate_meta(path, meta, key_line, path.stem.lower())
     doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
-                         str(path), {k: key_line(k) for k in ("slug", "comments_on", "aliases")},
-                         file_stat=file_stat)
+                         str(path), {k: key_line(k) for k in ("slug", "comments_on", "translation_of", "aliases")},
+                         file_stat=file_stat, media_type=media_type(path.suffix), raw=data)
     add_document(result, doc, problems)
 
 
@@ -150,6 +171,7 @@ def _check_together(result: Collected) -> None:
             for doc, place in zip(docs, places):
                 others = ", ".join(p for p in places if p != place)
                 refuse(doc, "aliases", f"alias '{alias}' is claimed by more than one document (also {others})")
+    metas = {slug: docs[0].meta for slug, docs in by_slug.items()}
     for doc in result.documents:
         target = doc.meta["comments_on"]
         if doc.meta["kind"] == "commentary" and target:
@@ -157,6 +179,9 @@ def _check_together(result: Collected) -> None:
                 refuse(doc, "comments_on", f"comments_on names '{target}', which is not a valid document in the sources")
             elif by_slug[target][0].meta["kind"] != "official":
                 refuse(doc, "comments_on", f"comments_on names '{target}', which is not an official document")
+        problem = translation_problem(doc.meta, metas)
+        if problem:
+            refuse(doc, "translation_of", problem)
     _check_ranges(result, refuse)
     result.documents = [d for d in result.documents if id(d) not in refused]
     result.documents.sort(key=lambda d: d.slug)

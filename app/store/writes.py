@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from rapidfuzz import fuzz
@@ -59,11 +60,12 @@ def apply_document(session: Session, src: SourceDocument, seg: SegmentedText, ve
     meta = src.meta
     fields = {k: meta.get(k) for k in (
         "title", "kind", "date", "event_date", "publisher", "author", "translator", "language",
-        "source_url", "retrieved", "comments_on",
+        "source_url", "retrieved", "comments_on", "translation_of",
     )}
     fields.update(
         aliases=meta["aliases"], headline=seg.headline, dateline=seg.dateline,
         source_path=src.path, source_first_line=src.first_line, source_sha256=src.file_sha256,
+        source_media_type=src.media_type, source_size=len(src.raw) if src.raw is not None else None,
         fingerprint=src.fingerprint, status="active", changed_version=version,
         sentence_count=sum(1 for s in seg.segments if s.kind != "heading"),
     )
@@ -80,15 +82,16 @@ def apply_document(session: Session, src: SourceDocument, seg: SegmentedText, ve
     _sync_aliases(session, doc, existing is None)
 
     ids = assign_ids(src.slug, [s.text for s in seg.segments])
+    pages = pages_of(src, seg.segments)
     section_titles: dict[int, str] = {}
     new_ids: list[str] = []
     inserts: list[dict] = []
-    for position, (pid, s) in enumerate(zip(ids, seg.segments)):
+    for position, (pid, s, page) in enumerate(zip(ids, seg.segments, pages)):
         if s.kind == "heading":
             section_titles[s.section] = s.text
         values = dict(
             kind=s.kind, text=s.text, position=position, paragraph=s.paragraph, section=s.section,
-            section_title=section_titles.get(s.section), line=s.line, active=True,
+            section_title=section_titles.get(s.section), line=s.line, page=page, active=True,
             retired_version=None, successor_id=None, successor_similarity=None,
             claim=None, is_directive=False, directive_verb=None, speaker=None,  # recomputed by enrich
         )
@@ -113,6 +116,46 @@ def apply_document(session: Session, src: SourceDocument, seg: SegmentedText, ve
     _clear_derived(session, [p.id for p in old.values()])
     session.flush()
     return doc
+
+
+def page_of(page_lines: list[int] | None, line: int | None) -> int | None:
+    """The page a paragraph starting on `line` is on: the last page starting at or before it."""
+    if not page_lines or line is None:
+        return None
+    return max(1, bisect.bisect_right(page_lines, line))
+
+
+def _chars(text: str) -> int:
+    """Characters other than white space: the measure of a sentence's place in its paragraph
+    that the segmenter's joining of lines and spaces leaves alone (and that works for Chinese)."""
+    return len("".join(text.split()))
+
+
+def pages_of(src: SourceDocument, segments) -> list[int | None]:
+    """The page each segment starts on. A segment knows only its paragraph's first line; when a
+    page starts inside the paragraph, the sentences from the one at that page's first character
+    on are on that page."""
+    if not src.page_lines or src.body is None:
+        return [None] * len(segments)
+    lines, starts = src.body.split("\n"), set(src.page_lines)
+    out: list[int | None] = []
+    key, done, breaks = None, 0, []
+    for s in segments:
+        if (s.line, s.paragraph) != key:
+            key, done, breaks = (s.line, s.paragraph), 0, []
+            count, i = 0, s.line - src.first_line
+            while 0 <= i < len(lines) and lines[i].strip():
+                if i > s.line - src.first_line and src.first_line + i in starts:
+                    breaks.append((count, page_of(src.page_lines, src.first_line + i)))
+                count += _chars(lines[i])
+                i += 1
+        page = page_of(src.page_lines, s.line)
+        for before, later in breaks:
+            if done >= before:
+                page = later
+        out.append(page)
+        done += _chars(s.text)
+    return out
 
 
 def _best_successor(text: str, candidates: list[tuple[str, str]]) -> tuple[str, float] | None:

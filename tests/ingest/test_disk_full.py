@@ -75,7 +75,8 @@ def _assert_failed_cleanly(settings, done, before, *reasons: str) -> None:
     after = snapshot(settings)
     assert after == before  # the previous archive serves, exactly as before
     left = sorted(p.name for p in settings.data_dir.iterdir())
-    assert left == ["archive.sqlite3", "index", "ingest.lock", "sources.json"]  # no -wal, -shm or temporary files
+    # no -wal, -shm or temporary files; sources/ holds the files as received (app/store/blobs.py)
+    assert left == ["archive.sqlite3", "index", "ingest.lock", "sources", "sources.json"]
     assert after["index"] == ["v000001"]  # the failed attempt's index version is gone already
 
 
