@@ -36,7 +36,8 @@ def store_taxonomy(session: Session, taxonomy) -> None:
     """Replace the themes table with the taxonomy's themes."""
     session.execute(delete(Theme), execution_options=store.BY_KEY)
     for position, t in enumerate(taxonomy):
-        session.add(Theme(slug=t.slug, label=t.label, description=t.description, parent=t.parent, position=position))
+        session.add(Theme(slug=t.slug, label=t.label, description=t.description, parent=t.parent, position=position,
+                          replaces=" ".join(t.replaces)))
 
 
 class Passages:
@@ -209,7 +210,8 @@ def _align(session: Session, passages: Passages, commentary: Document, official:
 
 
 def theme(session: Session, taxonomy, doc: Document, passages: Passages) -> None:
-    """Give every passage of `doc` its themes: headings for commentary, links and vocabulary for official.
+    """Give every passage of `doc` its themes: vocabulary (with headings as evidence) for
+    commentary, vocabulary and links for official texts.
 
     A commentary's depend on its own headings only, so they are final before anything else is
     enriched; an official text's borrow from the commentary aligned with it."""
@@ -225,15 +227,15 @@ def theme(session: Session, taxonomy, doc: Document, passages: Passages) -> None
 
 
 def _commentary_themes(session: Session, taxonomy, passages: list) -> None:
-    """A commentary passage takes its section heading's theme."""
-    heading_theme: dict[int, str | None] = {}
+    """Every commentary sentence through the classifier; its section heading adds evidence."""
+    heading_text: dict[int, str] = {}
     rows = []
     for p in passages:
         if p.kind == "heading":
-            heading_theme[p.section] = themes.heading_theme(taxonomy, p.text)
-        slug = heading_theme.get(p.section)
-        if slug:
-            rows.append(dict(passage_id=p.id, theme=slug, score=1.0, source="heading"))
+            heading_text[p.section] = p.text
+            continue
+        for slug, score, source in themes.commentary_themes(taxonomy, p.text, heading_text.get(p.section)):
+            rows.append(dict(passage_id=p.id, theme=slug, score=round(score, 4), source=source))
     _insert_themes(session, rows)
 
 

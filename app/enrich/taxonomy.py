@@ -12,9 +12,13 @@ Rules, in short:
 - assign_themes: a theme of a linked commentary passage is kept when the sentence has any
   vocabulary for it (a crossref can link a neighbouring sentence; one word of evidence keeps
   precision), plus every classifier theme.
-- heading_theme: the theme whose slug, label and keyword words the heading shares most,
-  each shared word counting 1 / (number of themes that have it) so "AI" or "development"
-  decide nothing.
+- commentary_themes: every commentary sentence goes through the classifier; the theme its
+  section heading names adds half the threshold to that theme's evidence, so a heading
+  confirms one word of vocabulary but never themes a sentence that has none.
+- heading_theme: the theme whose slug, label and single-word keywords the heading shares
+  most, each shared word counting 1 / (number of themes that have it) so "development"
+  decides nothing and "AI" (every document's topic) never counts, plus the heading's own
+  vocabulary evidence over the threshold.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ _STOP = frozenset(
     their this these those to was were which with all such various including across among
     up his her our we""".split()
 )
+# What every document in the archive is about: a heading word that names no theme.
+_TOPIC = frozenset({"ai", "artificial", "intelligence"})
 _WORD_RE = re.compile(r"[^\W_]+(?:&[^\W_]+)?")  # "R&D" stays one word
 
 
@@ -78,6 +84,7 @@ class Theme:
     parent: str | None
     keywords: tuple[Keyword, ...]
     position: int
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,6 +103,11 @@ class Taxonomy:
     def __iter__(self):
         """Themes in display order."""
         return iter(self.themes.values())
+
+    @cached_property
+    def redirects(self) -> dict[str, str]:
+        """Retired slug -> the theme that replaces it (published URLs answer 301 there)."""
+        return {old: t.slug for t in self for old in t.replaces}
 
     def children(self, slug: str) -> list[str]:
         """Slugs of the themes whose parent is `slug`."""
@@ -121,8 +133,9 @@ class Taxonomy:
         out = {}
         for t in self:
             terms = set(words(t.slug.replace("-", " ")) + words(t.label))
-            terms.update(term for k in t.keywords for term in k.terms)
-            out[t.slug] = tuple(terms)
+            # a phrase's words alone are not the theme ("development" of "research and development")
+            terms.update(k.terms[0] for k in t.keywords if len(k.terms) == 1)
+            out[t.slug] = tuple(terms - _TOPIC)
         return out
 
     @cached_property
@@ -251,9 +264,12 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
             raise fail("keywords", f"{slug}: {exc}") from None
         if not isinstance(block.get("parent") or "", str):
             raise fail("parent", f"{slug}: parent must be a theme's slug")
+        replaces = block.get("replaces", [])
+        if not isinstance(replaces, list) or not all(isinstance(r, str) and _SLUG_RE.match(r) for r in replaces):
+            raise fail("replaces", f"{slug}: replaces must be a list of slugs")
         themes[slug] = Theme(
             slug, str(block["label"]), str(block.get("description", "")),
-            block.get("parent") or None, keywords, n,
+            block.get("parent") or None, keywords, n, tuple(replaces),
         )
     for n, theme in enumerate(themes.values()):
         seen, p = {theme.slug}, theme.parent
@@ -266,6 +282,14 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
                                  f"{theme.slug}: parent cycle through {p!r}")
             seen.add(p)
             p = themes[p].parent
+    replaced: dict[str, str] = {}
+    for n, theme in enumerate(themes.values()):
+        for old in theme.replaces:  # a retired slug must lead to one live theme, not shadow one
+            if old in themes or old in replaced:
+                why = "is a theme of this file" if old in themes else f"is already replaced by {replaced[old]!r}"
+                raise ValueError(f"{where_file}, line {_line_of(lines, starts[n], 'replaces')}: "
+                                 f"{theme.slug}: replaced slug {old!r} {why}")
+            replaced[old] = theme.slug
     classifier = data.get("classifier", {})
     threshold = classifier.get("threshold", DEFAULT_THRESHOLD) if isinstance(classifier, dict) else None
     if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or threshold <= 0:
@@ -330,9 +354,26 @@ def assign_themes(
                   key=lambda h: (-h[1], taxonomy.themes[h[0]].position))
 
 
+def commentary_themes(
+    taxonomy: Taxonomy, text: str, heading_text: str | None
+) -> list[tuple[str, float, str]]:
+    """Themes of a commentary sentence: (slug, score, "classifier" | "heading"), best first."""
+    ev = evidence(taxonomy, text)
+    out = {s: (score, "classifier") for s, score in _classified(taxonomy, ev)}
+    slug = heading_theme(taxonomy, heading_text) if heading_text else None
+    if slug and slug not in out and ev.get(slug, 0.0) > 0:
+        weight = ev[slug] + taxonomy.threshold / 2
+        if weight >= taxonomy.threshold:
+            out[slug] = (_score(taxonomy, weight), "heading")
+    return sorted(((s, sc, src) for s, (sc, src) in out.items()),
+                  key=lambda h: (-h[1], taxonomy.themes[h[0]].position))
+
+
 def heading_theme(taxonomy: Taxonomy, heading_text: str) -> str | None:
     """The theme a section heading names, or None when no theme clearly wins."""
-    scores: dict[str, float] = {}
+    # the heading's own vocabulary evidence, as for a sentence, plus the words it shares with
+    # each theme's name and single-word keywords
+    scores: dict[str, float] = {s: 2 * w / taxonomy.threshold for s, w in evidence(taxonomy, heading_text).items()}
     for w in set(words(heading_text)):
         having = taxonomy.themes_having(w)
         for s in having:  # a word every theme has tells nothing; a unique one decides

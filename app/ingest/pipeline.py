@@ -31,7 +31,7 @@ from app.ingest.sources import Collected, SourceError, collect, load_known, save
 
 # Bump when segmentation or enrichment rules change: every document is then reprocessed (as
 # when the longest sentence allowed changes: see _pipeline).
-PIPELINE = "3"
+PIPELINE = "4"
 PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | enrich | index | switch
 KNOWN_SOURCES = "sources.json"  # in the data folder: see _known_sources
 # Of a large index build, the part the child process indexes (see _enrich_and_index). The

@@ -205,6 +205,12 @@ class DocumentView:
     commentaries: list[Document]
     official: Document | None
 
+    @property
+    def theme_share(self) -> tuple[int, int]:
+        """(sentences with a theme, sentences): how much of the document theme browsing reaches."""
+        sentences = [p for p in self.passages if p.kind != "heading"]
+        return sum(bool(self.themes.get(p.id)) for p in sentences), len(sentences)
+
 
 _READING_ORDER = (select(Passage).where(Passage.document_id == bindparam("doc"), Passage.active.is_(True))
                   .order_by(Passage.position))

@@ -50,6 +50,9 @@ def document_json(view: DocumentView) -> dict:
         passage_obj(p, view.document, view.themes.get(p.id)) for p in view.passages
     ]
     obj["commentaries"] = [c.slug for c in view.commentaries]
+    themed, sentences = view.theme_share
+    obj["theme_share"] = {"themed": themed, "sentences": sentences,
+                          "share": round(themed / sentences, 3) if sentences else None}
     return obj
 
 

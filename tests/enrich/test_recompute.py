@@ -42,11 +42,11 @@ def test_official_text_without_commentary_gets_themes_and_directives(tmp_path, i
     assert doc["title"] == title and doc["dateline"].startswith("LONDON")
     by_text = {p["text"]: p for p in doc["passages"]}
     scholarships = next(p for t, p in by_text.items() if "scholarships" in t)
-    assert "talent" in scholarships["themes"]
+    assert "talent-education" in scholarships["themes"]
     assert not scholarships["is_directive"]  # "will fund" states an intent, it directs nobody
     share = next(p for t, p in by_text.items() if "must share safety test results" in t)
     assert share["is_directive"] and share["speaker"] == "Jane Doe"
-    assert "domestic-regulation" in share["themes"]
+    assert "safety-risk" in share["themes"]
     called = next(p for t, p in by_text.items() if "called on universities" in t)
     assert called["is_directive"]
     procedural = next(p for t, p in by_text.items() if t.startswith("The Department received"))
@@ -79,17 +79,17 @@ def test_editing_the_taxonomy_and_reingesting_rethemes(tmp_path, ingest):
     shutil.copytree(SEEDS, src)
     settings = ingest(src)
     c = _client(settings)
-    assert c.get("/api/themes/talent").status_code == 200
+    assert c.get("/api/themes/talent-education").status_code == 200
     themes = (src / "themes.toml").read_text(encoding="utf-8")
     (src / "themes.toml").write_text(
         themes + '\n[[theme]]\nslug = "computing"\nlabel = "Computing power"\n'
-        'description = "Compute infrastructure"\nparent = "four-advantages"\nkeywords = ["computing power^2", "compute"]\n',
+        'description = "Compute infrastructure"\nparent = "research-compute"\nkeywords = ["computing power^2", "compute"]\n',
         encoding="utf-8",
     )
     ingest(src, settings=settings)
     results = c.get("/api/themes/computing").json()["results"]
     assert any("computing power infrastructure" in r["text"] for r in results)
-    assert {t["slug"] for t in c.get("/api/themes").json()["themes"]} >= {"computing", "talent"}
+    assert {t["slug"] for t in c.get("/api/themes").json()["themes"]} >= {"computing", "talent-education"}
 
 
 def test_alias_slug_redirects_to_the_renamed_document(tmp_path, ingest):
@@ -117,3 +117,52 @@ def test_alias_slug_redirects_to_the_renamed_document(tmp_path, ingest):
 def test_seed_official_directive_speaker_is_named(client):
     directives = client.get("/api/directives", params={"doc": OFFICIAL}).json()["results"]
     assert {d["speaker"] for d in directives} == {"Xi Jinping"}
+
+
+def _news_pair(src):
+    """An official statement and a news report on it without a single heading."""
+    _with_front_matter(src, "statement.md", "title: Statement on schools\nkind: official\nslug: schools-statement\n"
+                       "publisher: Ministry of Education",
+                       "Teachers shall receive twenty hours of training in AI literacy each year. "
+                       "Schools must not use AI systems to grade final examinations.\n\n"
+                       "The minister attended the launch.")
+    _with_front_matter(src, "report.md", "title: Report on the schools statement\nkind: commentary\n"
+                       "slug: schools-report\ncomments_on: schools-statement",
+                       "KESTREL, May 2 (Newswire) -- Teachers will get twenty hours of AI literacy training a year, "
+                       "the ministry said on Tuesday. Schools may not use AI to grade final exams, it said.")
+
+
+def test_a_commentary_without_headings_is_on_the_theme_pages(tmp_path, ingest):
+    src = tmp_path / "src"
+    src.mkdir()
+    _news_pair(src)
+    c = _client(ingest(src, themes_path=SEEDS / "themes.toml"))
+    results = c.get("/api/themes/talent-education", params={"kind": "commentary"}).json()["results"]
+    assert any(r["text"].startswith("KESTREL") or "twenty hours" in r["text"] for r in results)
+    assert "Report on the schools statement" in c.get("/themes/talent-education?kind=commentary").text
+
+
+def test_document_reports_its_theme_share(tmp_path, ingest):
+    src = tmp_path / "src"
+    src.mkdir()
+    _news_pair(src)
+    c = _client(ingest(src, themes_path=SEEDS / "themes.toml"))
+    share = c.get("/api/documents/schools-statement").json()["theme_share"]
+    assert share == {"themed": 2, "sentences": 3, "share": 0.667}  # "attended the launch": procedure, no theme
+    assert "2 of 3 sentences (67%) carry a theme" in c.get("/documents/schools-statement").text
+
+
+def test_a_retired_theme_slug_answers_301_to_its_replacement(tmp_path, ingest):
+    src = tmp_path / "src"
+    src.mkdir()
+    _news_pair(src)
+    c = _client(ingest(src, themes_path=SEEDS / "themes.toml"))
+    for old, new in [("/themes/talent?kind=official", "/themes/talent-education?kind=official"),
+                     ("/api/themes/talent", "/api/themes/talent-education"),
+                     ("/feeds/themes/talent.atom", "/feeds/themes/talent-education.atom"),
+                     ("/themes/domestic-regulation", "/themes/regulation-standards")]:
+        r = c.get(old)
+        assert r.status_code == 301 and r.headers["location"] == new, old
+        assert c.get(new).status_code == 200
+    assert c.get("/themes/never-a-theme").status_code == 404
+    assert c.get("/feeds/themes/never-a-theme.atom").status_code == 404

@@ -226,9 +226,9 @@ def test_filters(client, official):
     assert body["results"] and all(r["kind"] == "commentary" for r in body["results"])
     body = api(client, "Global South", doc=OFFICIAL)
     assert body["results"] and all(r["document"] == OFFICIAL for r in body["results"])
-    body = api(client, "computing power", theme="four-advantages")
-    assert body["results"] and all("four-advantages" in r["themes"] for r in body["results"])
-    assert api(client, "computing power", theme="talent")["total"] == 0
+    body = api(client, "computing power", theme="research-compute")
+    assert body["results"] and all("research-compute" in r["themes"] for r in body["results"])
+    assert api(client, "computing power", theme="talent-education")["total"] == 0
     body = api(client, "Global South", date_from="2025-04-01", date_to="2025-04-30")
     assert body["results"] and all(r["document"] == OFFICIAL for r in body["results"])  # the commentary is undated
     assert api(client, "Global South", date_from="2025")["total"] >= 1
@@ -320,8 +320,8 @@ def test_advanced_mode(client):
     assert body["total"] == 0
     body = api(client, 'plain:"and collaboratively" kind:"official"', mode="advanced")
     assert body["total"] == 1 and body["results"][0]["match"] == "exact"
-    body = api(client, 'themes:talent AND "AI education"', mode="advanced")
-    assert body["results"] and all("talent" in r["themes"] for r in body["results"])
+    body = api(client, 'themes:talent-education AND "AI education"', mode="advanced")
+    assert body["results"] and all("talent-education" in r["themes"] for r in body["results"])
     body = api(client, "date:[2025-01-01 TO 2025-12-31] AND governance", mode="advanced")
     assert body["results"] and all(r["date"] and r["date"].startswith("2025") for r in body["results"])
     assert sum(body["facets"]["kind"].values()) == body["total"]

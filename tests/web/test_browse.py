@@ -27,20 +27,20 @@ PROCEDURAL = (
 def test_themes_list_counts_both_kinds(client):
     themes = {t["slug"]: t for t in client.get("/api/themes").json()["themes"]}
     assert len(themes) >= 8
-    assert themes["talent"]["official"] >= 1 and themes["talent"]["commentary"] >= 1
+    assert themes["talent-education"]["official"] >= 1 and themes["talent-education"]["commentary"] >= 1
     page = client.get("/themes")
     assert page.status_code == 200
-    assert "Talent and AI education" in page.text
+    assert "Talent, skills and education" in page.text
 
 
 def test_talent_official_lists_education_and_mechanisms_only(client):
-    results = client.get("/api/themes/talent", params={"kind": "official"}).json()["results"]
+    results = client.get("/api/themes/talent-education", params={"kind": "official"}).json()["results"]
     texts = [r["text"] for r in results]
     assert any(t.startswith("He highlighted the need to promote AI education") for t in texts)
     assert any(t.startswith("Xi also emphasized improving the mechanisms") for t in texts)
     assert len(texts) == 2, texts
-    assert all(r["kind"] == "official" and "talent" in r["themes"] for r in results)
-    page = client.get("/themes/talent?kind=official")
+    assert all(r["kind"] == "official" and "talent-education" in r["themes"] for r in results)
+    page = client.get("/themes/talent-education?kind=official")
     assert "promote AI education" in page.text and "Global South" not in page.text
 
 
@@ -150,6 +150,6 @@ def test_atom_feeds_are_valid_xml(client):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     docs = ET.fromstring(client.get("/feeds/documents.atom").content)
     assert len(docs.findall("a:entry", ns)) == 2
-    talent = ET.fromstring(client.get("/feeds/themes/talent.atom").content)
+    talent = ET.fromstring(client.get("/feeds/themes/talent-education.atom").content)
     assert talent.findall("a:entry", ns)
     assert client.get("/feeds/themes/nope.atom").status_code == 404

@@ -24,7 +24,7 @@ DIRECTIVE_FROM = "Moreover, Xi urged the use of AI to drive a paradigm shift in 
 DIRECTIVE_TO = "Moreover, Xi urged the use of AI to drive a profound paradigm shift in scientific research"
 REMOVED = "Members of the Political Bureau listened carefully and engaged in discussions."
 PAGES = ["/", f"/documents/{OFFICIAL}", f"/d/{DIRECTIVE}", f"/s/{DIRECTIVE}", "/themes",
-         "/themes/gaining-an-edge", "/themes/gaining-an-edge?kind=official&offset=1", "/directives?theme=talent"]
+         "/themes/research-compute", "/themes/research-compute?kind=official&offset=1", "/directives?theme=talent-education"]
 
 
 def _client(settings) -> TestClient:
@@ -57,7 +57,7 @@ def test_the_next_request_after_an_ingest_shows_the_new_version(make_settings, t
         directive = _passage_id(c, DIRECTIVE_FROM)
         removed = _passage_id(c, REMOVED)
         urls = [f"/d/{directive}", f"/s/{directive}", f"/s/{removed}", f"/documents/{OFFICIAL}",
-                "/themes/gaining-an-edge", "/directives?theme=gaining-an-edge"]
+                "/themes/research-compute", "/directives?theme=research-compute"]
         for _ in range(2):  # the second round is answered from memory
             for url in urls:
                 r = c.get(url)
@@ -77,7 +77,7 @@ def test_the_next_request_after_an_ingest_shows_the_new_version(make_settings, t
         assert c.get(f"/s/{directive}").headers["location"] == f"/s/{new}"
         r = c.get(f"/s/{removed}")
         assert r.status_code == 410 and REMOVED in r.text
-        for url in (f"/documents/{OFFICIAL}", "/themes/gaining-an-edge", "/directives?theme=gaining-an-edge"):
+        for url in (f"/documents/{OFFICIAL}", "/themes/research-compute", "/directives?theme=research-compute"):
             r = c.get(url)
             assert r.status_code == 200 and DIRECTIVE_TO in r.text and DIRECTIVE_FROM not in r.text, url
         assert REMOVED not in c.get(f"/documents/{OFFICIAL}").text

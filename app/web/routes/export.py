@@ -5,7 +5,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.store import browse
 
-from app.web import formats as exporter
+from app.web import formats as exporter, urls
+from app.web.routes import themes
 from app.web.deps import SessionDep
 
 router = APIRouter(tags=["export"])
@@ -56,10 +57,13 @@ def feed_documents(request: Request, session: SessionDep):
 
 
 @router.get("/feeds/themes/{slug}.atom", summary="Atom feed of a theme", response_class=AtomResponse,
-            responses={**_ATOM, 404: {"description": "Unknown theme"}})
+            responses={**_ATOM, 301: {"description": "Retired theme: moved to the theme that replaces it"},
+                       404: {"description": "Unknown theme"}})
 def feed_theme(slug: str, request: Request, session: SessionDep):
     """The newest passages on one theme."""
     theme = browse.get_theme(session, slug)
     if theme is None:
+        if (to := themes.moved(request, session, slug, urls.feed_theme)) is not None:
+            return to  # a retired theme's feed follows it, as its page does
         raise HTTPException(404, f"No theme '{slug}'.")
     return AtomResponse(exporter.theme_feed(session, theme, _base(request)))

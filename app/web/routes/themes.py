@@ -1,11 +1,13 @@
 """Themes: the taxonomy with counts, and every passage on a theme."""
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 
 from app.store import browse
 
 from app.web import serialize, urls
-from app.store.models import Document
+from app.store.models import Document, Theme
 from app.web.routes.params import Kind, Limit, Offset, Slug, Sort, Text, filters
 from app.web.deps import PageSessionDep, SessionDep, render
 
@@ -25,6 +27,23 @@ def api_themes(session: SessionDep) -> dict:
     return serialize.theme_list(browse.themes_with_counts(session))
 
 
+def replacement(session, slug: str) -> str | None:
+    """The live theme whose `replaces` lists the retired `slug`, else None."""
+    for new, replaces in session.execute(select(Theme.slug, Theme.replaces).where(Theme.replaces != "")):
+        if slug in replaces.split():
+            return new
+    return None
+
+
+def moved(request: Request, session, slug: str, url) -> RedirectResponse | None:
+    """A 301 to the replacing theme's `url(new_slug)`, query kept, when `slug` was retired."""
+    new = replacement(session, slug)
+    if new is None:
+        return None
+    query = request.url.query
+    return RedirectResponse(url(new) + (f"?{query}" if query else ""), status_code=301)
+
+
 def _theme_or_404(session, slug: str):
     theme = browse.get_theme(session, slug)
     if theme is None:
@@ -36,6 +55,8 @@ def _theme_or_404(session, slug: str):
 def theme_page(request: Request, slug: str, session: PageSessionDep, kind: Kind = None, doc: Slug = None,
                publisher: Text = None, sort: Sort = "date-desc", offset: Offset = 0):
     """Passages on one theme, grouped by document, directives first."""
+    if browse.get_theme(session, slug) is None and (to := moved(request, session, slug, urls.theme)):
+        return to
     theme = _theme_or_404(session, slug)
     f = filters(kind, doc, publisher, None, sort)
     page = browse.theme_passages(session, slug, f, offset, PAGE)
@@ -47,10 +68,14 @@ def theme_page(request: Request, slug: str, session: PageSessionDep, kind: Kind 
     })
 
 
-@router.get("/api/themes/{slug}", summary="Passages on a theme", responses={404: {"description": "Unknown theme"}})
-def api_theme(slug: str, session: SessionDep, kind: Kind = None, doc: Slug = None, publisher: Text = None,
+@router.get("/api/themes/{slug}", summary="Passages on a theme",
+            responses={301: {"description": "Retired theme: moved to the theme that replaces it"},
+                       404: {"description": "Unknown theme"}})
+def api_theme(request: Request, slug: str, session: SessionDep, kind: Kind = None, doc: Slug = None, publisher: Text = None,
               sort: Sort = "date-desc", offset: Offset = 0, limit: Limit = PAGE) -> dict:
     """Sentence objects carrying the theme, with the same filters as the page."""
+    if browse.get_theme(session, slug) is None and (to := moved(request, session, slug, urls.api_theme)):
+        return to
     theme = _theme_or_404(session, slug)
     page = browse.theme_passages(session, slug, filters(kind, doc, publisher, None, sort), offset, limit)
     return serialize.theme_passages(theme, page, offset)
