@@ -33,6 +33,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.enrich import directives_zh
+
 
 @dataclass(frozen=True)
 class Directive:
@@ -201,6 +203,8 @@ def detect(units: Sequence, kind: str = "official", default_speaker: str | None 
     """Map the index of each directive unit (objects with .text, reading order) to its Directive."""
     if kind != "official":
         return {}
+    if directives_zh.applies(units):  # Chinese official text has cues of its own
+        return {i: Directive(*d) for i, d in directives_zh.detect(units, kind, default_speaker).items()}
     speakers = _Speakers(default_speaker)
     out: dict[int, Directive] = {}
     lead: Directive | None = None  # a directive ending with ":" whose items inherit it

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from app.index.analysis import TextAnalyzer, text_words
 from app.text.normalize import normalize
+from app.text.zh import has_han
 from app.text.stems import stem_line
 
-SCHEMA_VERSION = "4"  # bump when the schema changes: ingest then rebuilds instead of updating
+SCHEMA_VERSION = "5"  # bump when the schema changes: ingest then rebuilds instead of updating
 
 
 def make_schema() -> Schema:
@@ -29,9 +31,11 @@ def make_schema() -> Schema:
         # coarser terms per sentence to speed up wide ranges, a large share of all postings written,
         # and positions within a document are few enough for a plain term range.
         position=NUMERIC(stored=True, sortable=True, shift_step=0),
-        # Stemmed and stop-worded: relevance ranking and "regulations" finding "regulation".
-        text=TEXT(analyzer=StemmingAnalyzer(), phrase=True, stored=True),
-        # Every word, unstemmed, 1-letter words kept: candidates for exact and near quotes.
+        # Stemmed and stop-worded: relevance ranking and "regulations" finding "regulation";
+        # Chinese runs as jieba's words of Simplified-folded text (see app.index.analysis).
+        text=TEXT(analyzer=TextAnalyzer(), phrase=True, stored=True),
+        # Every word, unstemmed, 1-letter words kept: candidates for exact and near quotes. In
+        # Chinese every character is a word (app.text.zh.spaced), so no segmenter decides a match.
         plain=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=1), phrase=True),
         # The same normalised text as a column: search checks candidates against it, and a
         # column value is one slice of a mapped file where stored fields are a decompressed pickle.
@@ -63,4 +67,5 @@ def completed(fields: dict) -> dict:
     """A record with its normalised text added, computed by the process that indexes it
     (records sent to the child process travel without it: half the bytes to queue)."""
     plain = normalize(fields["text"])
-    return {**fields, "plain": plain, "norm": plain.encode("utf-8"), "stems": stem_line(plain).encode("utf-8")}
+    stems = " ".join(text_words(fields["text"])) if has_han(fields["text"]) else stem_line(plain)
+    return {**fields, "plain": plain, "norm": plain.encode("utf-8"), "stems": stems.encode("utf-8")}

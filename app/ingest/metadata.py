@@ -57,3 +57,19 @@ def validate_meta(path: Path | str, meta: dict, key_line=lambda key: None, defau
     clean = dict.fromkeys(KEYS)
     clean.update(slug=slug if slug and SLUG_RE.match(slug) else None, aliases=[])
     return clean, errors
+
+
+def translation_problem(meta: dict, metas: dict[str, dict]) -> str | None:
+    """What is wrong with a document's `translation_of`, given every document's metadata by slug:
+    the original must be in the sources and must not itself be a translation (a chain would
+    leave no one original to align with)."""
+    target = meta.get("translation_of")
+    if not target:
+        return None
+    original = metas.get(target)
+    if original is None:
+        return f"translation_of names '{target}', which is not a valid document in the sources"
+    if original.get("translation_of"):
+        return (f"translation_of names '{target}', which is itself a translation (of "
+                f"'{original['translation_of']}'); name the original")
+    return None

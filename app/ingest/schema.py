@@ -19,12 +19,17 @@ from app.ingest.records import SourceError, shown
 KINDS = ("official", "commentary")
 KEYS = {
     "title", "kind", "slug", "date", "event_date", "publisher", "author", "translator",
-    "language", "source_url", "retrieved", "comments_on", "aliases",
+    "language", "source_url", "retrieved", "comments_on", "translation_of", "aliases",
 }
 MANIFEST_ONLY_KEYS = {"file", "lines"}
 DATE_KEYS = ("date", "event_date", "retrieved")
-TEXT_KEYS = ("title", "kind", "slug", "publisher", "author", "translator", "language", "source_url", "comments_on")
+TEXT_KEYS = ("title", "kind", "slug", "publisher", "author", "translator", "language", "source_url", "comments_on",
+             "translation_of")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+# A BCP 47 language tag as documents use them: language, then optional script, region and
+# variants ("en", "zh-Hant", "zh-Hans-CN", "pt-BR", "de-CH-1996"); private-use and extension
+# subtags are not for document languages.
+BCP47_RE = re.compile(r"^([A-Za-z]{2,3})(?:-([A-Za-z]{4}))?(?:-([A-Za-z]{2}|\d{3}))?((?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*)$")
 
 
 def _problem(key: str, message: str) -> PydanticCustomError:
@@ -55,6 +60,7 @@ class DocumentMeta(BaseModel):
     language: str | None = None
     source_url: str | None = None
     comments_on: str | None = None
+    translation_of: str | None = None
     aliases: list[str] = []
 
     @field_validator(*TEXT_KEYS, mode="before")
@@ -88,6 +94,27 @@ class DocumentMeta(BaseModel):
     def _slug(cls, value):
         if value is not None and not SLUG_RE.match(value):
             raise _problem("slug", f"slug {quoted(value)} must be lower-case letters, digits and hyphens")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value):
+        if value is None:
+            return None
+        m = BCP47_RE.match(value)
+        if not m:
+            raise _problem("language", f"'language' must be a BCP 47 language tag such as en, zh, zh-Hant or fr, "
+                                       f"not {quoted(value)}")
+        lang, script, region, variants = m.groups()
+        # The registry's case conventions, so zh-hant and zh-Hant are one language.
+        return "-".join(p for p in (lang.lower(), script and script.title(), region and region.upper(),
+                                    variants.lower().lstrip("-") if variants else None) if p)
+
+    @field_validator("translation_of")
+    @classmethod
+    def _translation_of(cls, value):
+        if value is not None and not SLUG_RE.match(value):
+            raise _problem("translation_of", f"'translation_of' must be the slug of the original, not {quoted(value)}")
         return value
 
     @field_validator("source_url")
@@ -128,6 +155,8 @@ class DocumentMeta(BaseModel):
                                        "letters, digits and hyphens; set 'slug'")
             self.slug = default
         self.language = self.language or "en"
+        if self.translation_of is not None and self.translation_of == self.slug:
+            raise _problem("translation_of", "a document cannot be a translation of itself")
         return self
 
 

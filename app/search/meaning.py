@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from app.search import meaning_zh
 from app.search.context import Context
 from app.search.spans import word_spans
 from app.search.types import Cand
@@ -186,6 +187,8 @@ def classify(qa: list[Tok], sb: list[Tok]) -> list[Change]:
     """The meaning-bearing changes between the quote's words `qa` and the source's `sb` (one diff op)."""
     found: list[Change] = []
     qn, sn = [t.norm for t in qa], [t.norm for t in sb]
+    if meaning_zh.involves_chinese(qn + sn):  # character by character (see app.search.meaning_zh)
+        return meaning_zh.classify(qn, sn, _text(qa), _text(sb), Change)
     if "".join(qn) == "".join(sn) or _spelling("".join(qn)) == _spelling("".join(sn)):
         return []  # hyphenation, words run together ("co-operation", "per cent")
 

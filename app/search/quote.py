@@ -9,7 +9,7 @@ from whoosh.searching import Searcher
 
 from app.search.context import Context
 from app.search.rank import finish, rank
-from app.search.reports import add_reports
+from app.search.reports import add_aligned, add_reports
 from app.search.results import facets, make_result
 from app.search.scripts import missing_script_message
 from app.search.spans import plain_words, stems
@@ -59,6 +59,7 @@ def search_quote(session: Session, searcher: Searcher, q: str, filters: Filters,
     qstems = set(stems(searcher, q))
     out.results = [make_result(ctx, c, qn, qwords, qstems, titles) for c in page]
     add_reports(session, out.results)
+    add_aligned(session, out.results)
     if not out.total:
         out.message = why_nothing(ctx, qwords) or out.message
     return out

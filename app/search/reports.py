@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.search.types import Result
+from app.store.alignments import aligned_for
 from app.store.models import Crossref, Document, Passage
 
 _IDS = bindparam("ids", expanding=True)
@@ -34,3 +35,10 @@ def add_reports(session: Session, results: list[Result]) -> None:
     for r in results:
         if r.kind == "commentary":
             r.reports = best.get(r.id)
+
+
+def add_aligned(session: Session, results: list[Result]) -> None:
+    """Set `aligned` on each hit: its sentence in the original, or in the translations (one page at a time)."""
+    found = aligned_for(session, [r.id for r in results])
+    for r in results:
+        r.aligned = found.get(r.id, [])

@@ -13,6 +13,7 @@ from functools import lru_cache
 from whoosh.searching import Searcher
 
 from app.text.normalize import normalize
+from app.text.zh import has_han as han
 
 _APOSTROPHES = "'‘’‛′`´ʼ"
 
@@ -58,6 +59,16 @@ def word_spans_by_char(text: str, norm: str | None = None) -> list[tuple[int, in
     words: list[str] = []
     start = None
     for i, c in enumerate(text + " "):
+        if han(c):  # a word of its own, as normalize() spaces it (app.text.zh.spaced)
+            if start is not None:
+                for w in normalize(text[start:i]).split():
+                    spans.append((start, i))
+                    words.append(w)
+                start = None
+            for w in normalize(c).split():
+                spans.append((i, i + 1))
+                words.append(w)
+            continue
         if c.isalnum() or (i < len(text) and _char_is_word(c)):
             if start is None:
                 start = i

@@ -99,6 +99,8 @@ class Result:
     span: list[str] | None = None
     # For a commentary hit: the official sentence it reports ({id, document, text, relation}), if any.
     reports: dict | None = None
+    # The sentence's counterparts in its original or its translations ({id, document, language, text, confidence}).
+    aligned: list[dict] = field(default_factory=list)
     # An altered hit's meaning-bearing differences ({kind, quote, source}), its word diff
     # (app.search.meaning: {op, quote, source, change}) and the plain verdict; None for the other grades.
     changes: list[dict] | None = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from app.store.alignments import aligned_for, translations_of
 from app.store.models import Crossref, Document, DocumentAlias, Passage, PassageTheme
 
 MAX_REDIRECT_HOPS = 20
@@ -204,6 +205,9 @@ class DocumentView:
     links: dict[str, list[Link]]
     commentaries: list[Document]
     official: Document | None
+    # Its translations (for an original) and each passage's aligned counterparts.
+    translations: list[Document] = field(default_factory=list)
+    aligned: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def theme_share(self) -> tuple[int, int]:
@@ -237,7 +241,8 @@ def document_view(session: Session, doc: Document) -> DocumentView:
     official = None
     if doc.kind == "commentary" and doc.comments_on:
         official = session.scalar(_ACTIVE_BY_SLUG, {"slug": doc.comments_on})
-    return DocumentView(doc, sections, passages, themes_for(session, ids), crossrefs_for(session, ids), commentaries, official)
+    return DocumentView(doc, sections, passages, themes_for(session, ids), crossrefs_for(session, ids), commentaries,
+                        official, translations_of(session, [doc.slug]), aligned_for(session, ids))
 
 
 @dataclass
@@ -252,12 +257,14 @@ class PassageView:
     before: list[Passage] = field(default_factory=list)
     after: list[Passage] = field(default_factory=list)
     history: list[Passage] = field(default_factory=list)
+    aligned: list[dict] = field(default_factory=list)  # counterparts in the original or translations
 
 
 def passage_view(session: Session, p: Passage, *, around: bool = False) -> PassageView:
     """What a passage's API answer shows, and with `around` what its page shows besides."""
     view = PassageView(p, session.get(Document, p.document_id), themes_for(session, [p.id]).get(p.id, []),
                        crossrefs_for(session, [p.id]).get(p.id, []))
+    view.aligned = aligned_for(session, [p.id]).get(p.id, [])
     if around:
         view.before, view.after = context(session, p)
         view.history = history(session, p.id)

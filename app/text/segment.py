@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from syntok.segmenter import analyze
 
+from app.text import zh
+
 # Words that stay lower-case in a Title Case heading ("Key to Gaining an Edge in AI").
 _SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of on or per the to vs via with".split()
@@ -88,8 +90,11 @@ def squash(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def _paragraphs(body: str, first_line: int) -> list[_Paragraph]:
-    """Blank lines separate paragraphs where the text has them, else every line is one."""
+def _paragraphs(body: str, first_line: int, chinese: bool = False) -> list[_Paragraph]:
+    """Blank lines separate paragraphs where the text has them, else every line is one.
+
+    Hard-wrapped lines are joined with a space, except between two Chinese characters in a
+    Chinese text (which has no spaces between words)."""
     lines = body.split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     has_blank_separators = any(b - a > 1 for a, b in zip(nonblank, nonblank[1:]))
@@ -99,7 +104,8 @@ def _paragraphs(body: str, first_line: int) -> list[_Paragraph]:
 
     def flush() -> None:
         if current:
-            paragraphs.append(_Paragraph(squash(" ".join(current)), first_line + start))
+            joined = zh.join_lines(current) if chinese else " ".join(current)
+            paragraphs.append(_Paragraph(squash(joined), first_line + start))
             current.clear()
 
     for i, raw in enumerate(lines):
@@ -179,7 +185,7 @@ MAX_SENTENCE_CHARS = 2000  # the default of Settings.max_sentence_chars
 _CLAUSE_MARKS = ("; ", ": ", ", ")
 
 
-def bounded(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+def bounded(sentence: str, limit: int = MAX_SENTENCE_CHARS, marks: tuple[str, ...] = _CLAUSE_MARKS) -> list[str]:
     """`sentence` in pieces of at most `limit` characters, each an exact substring of it.
 
     A piece ends at the strongest clause boundary (a semicolon, a colon, a comma) in the back
@@ -191,7 +197,7 @@ def bounded(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
     while len(sentence) - start > limit:
         end = start + limit
         cut = -1
-        for mark in _CLAUSE_MARKS:
+        for mark in marks:
             found = sentence.rfind(mark, start + limit // 2, end)
             if found != -1:
                 cut = found + 1
@@ -230,26 +236,37 @@ def _merge_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[
 
 
 def segment(body: str, title: str | None = None, first_line: int = 1,
-            max_chars: int = MAX_SENTENCE_CHARS) -> SegmentedText:
+            max_chars: int = MAX_SENTENCE_CHARS, language: str | None = None) -> SegmentedText:
     """Segment a document body; a first paragraph equal to the title is the headline.
 
-    No heading, sentence or item is longer than `max_chars` (see `bounded`).
+    No heading, sentence or item is longer than `max_chars` (see `bounded`). A Chinese document
+    (`language` zh, zh-Hant, ...) is split by app.text.zh's rules instead of syntok's.
     """
+    chinese = zh.is_chinese(language)
     result = SegmentedText()
-    paragraphs = _paragraphs(body, first_line)
+    paragraphs = _paragraphs(body, first_line, chinese)
     if paragraphs and title and _same_text(paragraphs[0].text, title):
         result.headline = paragraphs.pop(0).text
     if paragraphs and not paragraphs[0].markdown_heading:
-        dateline, rest = _split_dateline(paragraphs[0].text)
+        dateline, rest = zh.split_dateline(paragraphs[0].text) if chinese else (None, "")
+        if not dateline:
+            dateline, rest = _split_dateline(paragraphs[0].text)
         if dateline:
             result.dateline = dateline
             paragraphs[0] = _Paragraph(rest, paragraphs[0].line)
     section = 0
     for number, para in enumerate(paragraphs, start=1):
         followed = number < len(paragraphs)
-        if (para.markdown_heading and len(para.text) <= max_chars) or (followed and is_heading(para.text)):
+        heading = is_heading(para.text) or (chinese and zh.is_heading(para.text))
+        if (para.markdown_heading and len(para.text) <= max_chars) or (followed and heading):
             section += 1
             result.segments.append(Segment("heading", para.text, number, section, para.line))
+            continue
+        if chinese:
+            for sentence in zh.split_sentences(para.text):
+                kind = "item" if zh.is_item(sentence) or _ITEM_RE.match(sentence) else "sentence"
+                for i, piece in enumerate(bounded(sentence, max_chars, zh.CLAUSE_MARKS)):
+                    result.segments.append(Segment(kind if i == 0 else "sentence", piece, number, section, para.line))
             continue
         kind = "item" if _ITEM_RE.match(para.text) else "sentence"
         sentences = (piece for sentence in split_sentences(para.text) for piece in bounded(sentence, max_chars))

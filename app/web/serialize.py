@@ -15,7 +15,7 @@ def document_obj(d: Document, sentences: int | None = None) -> dict:
         "slug": d.slug, "title": d.title, "kind": d.kind, "date": d.date, "event_date": d.event_date,
         "publisher": d.publisher, "author": d.author, "translator": d.translator, "language": d.language,
         "source_url": d.source_url, "retrieved": d.retrieved, "comments_on": d.comments_on,
-        "aliases": list(d.aliases or []), "headline": d.headline, "dateline": d.dateline,
+        "translation_of": d.translation_of, "aliases": list(d.aliases or []), "headline": d.headline, "dateline": d.dateline,
         "sha256": d.source_sha256, "status": d.status,
         "sentences": d.sentence_count if sentences is None else sentences,
         "url": urls.document(d.slug), "api_url": urls.api_document(d.slug),
@@ -47,8 +47,11 @@ def document_json(view: DocumentView) -> dict:
     """The JSON twin of the reader."""
     obj = document_obj(view.document)
     obj["passages"] = [
-        passage_obj(p, view.document, view.themes.get(p.id)) for p in view.passages
+        {**passage_obj(p, view.document, view.themes.get(p.id)), "aligned": view.aligned.get(p.id, [])}
+        for p in view.passages
     ]
+    obj["translations"] = [{"slug": t.slug, "language": t.language, "translator": t.translator,
+                            "url": urls.document(t.slug)} for t in view.translations]
     obj["commentaries"] = [c.slug for c in view.commentaries]
     themed, sentences = view.theme_share
     obj["theme_share"] = {"themed": themed, "sentences": sentences,
@@ -68,6 +71,7 @@ def passage_json(view: PassageView) -> dict:
         {"passage": passage_obj(link.passage, link.document), "relation": link.relation, "score": link.score}
         for link in view.links
     ]
+    obj["aligned"] = view.aligned
     return obj
 
 
@@ -133,7 +137,7 @@ def hit_json(r: Result) -> dict:
         "url": urls.document(r.document, r.id), "permalink": urls.passage(r.id),
         "date": r.date, "publisher": r.publisher, "position": r.position, "themes": r.themes,
         "snippet": str(r.snippet), "span": r.span, "reports": reported_json(r.reports),
-        "changes": r.changes, "diff": r.diff, "verdict": r.verdict,
+        "changes": r.changes, "diff": r.diff, "verdict": r.verdict, "aligned": r.aligned,
     }
 
 

@@ -7,6 +7,7 @@ import pytest
 from app.index.schema import make_schema
 from app.text.normalize import normalize
 from app.text.stems import stem_line, word_stem
+from app.text.zh import has_han
 from tests.helpers import SEEDS, TEST_DATA
 
 ANALYZER = make_schema()["text"].analyzer
@@ -31,6 +32,8 @@ def words() -> list[str]:
 def test_every_word_of_the_data_files_stems_as_the_text_field_indexes_it(words):
     assert len(words) > 2000
     for word in words:
+        if has_han(word):
+            continue  # Chinese is segmented by jieba, sentence by sentence (app.index.schema.completed)
         tokens = [t.text for t in ANALYZER(word)]
         assert word_stem(word) == (tokens[0] if tokens else None), word
     assert word_stem("regulations") == "regul" and word_stem("the") is None
@@ -39,5 +42,7 @@ def test_every_word_of_the_data_files_stems_as_the_text_field_indexes_it(words):
 def test_a_normalised_line_has_the_stems_the_text_field_indexes():
     for text in _texts():
         for line in text.splitlines():
+            if has_han(line):
+                continue  # as above
             plain = normalize(line)
             assert stem_line(plain) == " ".join(t.text for t in ANALYZER(plain)), line

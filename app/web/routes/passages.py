@@ -27,7 +27,7 @@ def _page(request: Request, session, p, template: str, canonical: str):
     own = urls.directive(p.id) if p.is_directive else urls.passage(p.id)
     return render(request, template, {
         "p": p, "doc": view.document, "before": view.before, "after": view.after,
-        "themes": view.themes, "links": view.links, "history": view.history,
+        "themes": view.themes, "links": view.links, "history": view.history, "aligned": view.aligned,
         "citations": cite.citations(p, view.document, urls.absolute(request.app.state.base_url, own)),
         "canonical": canonical,
         "json_url": urls.api_passage(p.id),

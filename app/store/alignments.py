@@ -1,0 +1,103 @@
+"""Sentence alignments between a translation and its original: written at ingest, read per passage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.store.models import Alignment, Document, Passage
+
+
+def replace(session: Session, translation: Document, rows: Iterable[tuple[int, str | None, str | None, float]]) -> None:
+    """The translation's alignment, as (bead, original passage id, translation passage id, confidence)."""
+    session.execute(delete(Alignment).where(Alignment.document_id == translation.id))
+    values = [{"document_id": translation.id, "bead": b, "original_id": o, "translation_id": t, "confidence": c}
+              for b, o, t, c in rows]
+    if values:
+        session.execute(insert(Alignment), values)
+
+
+def clear(session: Session, document_ids: Iterable[int]) -> None:
+    """Drop the alignments of these translations (retired, or no longer translating anything)."""
+    ids = list(document_ids)
+    if ids:
+        session.execute(delete(Alignment).where(Alignment.document_id.in_(ids)))
+
+
+def active_passages(session: Session, doc: Document) -> list[tuple[str, str]]:
+    """(id, text) of a document's active passages in reading order."""
+    return [tuple(r) for r in session.execute(select(Passage.id, Passage.text).where(
+        Passage.document_id == doc.id, Passage.active.is_(True)).order_by(Passage.position))]
+
+
+def translations_of(session: Session, slugs: Iterable[str]) -> list[Document]:
+    """Active documents translating any of these originals."""
+    slugs = list(slugs)
+    if not slugs:
+        return []
+    return list(session.scalars(select(Document).where(Document.translation_of.in_(slugs),
+                                                       Document.status == "active").order_by(Document.id)))
+
+
+def _entry(p: Passage | None, doc: Document, confidence: float) -> dict:
+    return {"id": p.id if p else None, "document": doc.slug, "language": doc.language,
+            "text": p.text if p else None, "confidence": round(confidence, 3)}
+
+
+def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
+    """Each passage's counterparts: in its original (for a translation's sentence), in every
+    translation (for an original's), and in the other translations of the same original.
+    A sentence a translation leaves out gives an entry of that translation with id and text None."""
+    if not ids:
+        return {}
+    out: dict[str, list[dict]] = defaultdict(list)
+    mine = list(session.scalars(select(Alignment).where(
+        or_(Alignment.original_id.in_(ids), Alignment.translation_id.in_(ids)))))
+    if not mine:
+        return {}
+    keys = {(a.document_id, a.bead) for a in mine}
+    originals = {a.original_id for a in mine if a.original_id}
+    # Every row of the beads involved, and every translation's rows for the originals concerned.
+    rows = list(session.scalars(select(Alignment).where(
+        or_(Alignment.document_id.in_({k[0] for k in keys}), Alignment.original_id.in_(originals)))))
+    pids = {x for a in rows for x in (a.original_id, a.translation_id) if x}
+    passages = {p.id: p for p in session.scalars(select(Passage).where(Passage.id.in_(pids), Passage.active.is_(True)))}
+    docs = {d.id: d for d in session.scalars(select(Document).where(
+        Document.id.in_({a.document_id for a in rows} | {p.document_id for p in passages.values()}),
+        Document.status == "active"))}
+    by_bead: dict[tuple[int, int], list[Alignment]] = defaultdict(list)
+    by_original: dict[str, list[Alignment]] = defaultdict(list)
+    for a in rows:
+        if a.document_id in docs:
+            by_bead[(a.document_id, a.bead)].append(a)
+            if a.original_id:
+                by_original[a.original_id].append(a)
+    wanted = set(ids)
+    seen: set[tuple[str, str | None, str]] = set()
+
+    def add(pid: str, p: Passage | None, doc: Document, confidence: float) -> None:
+        key = (pid, p.id if p else None, doc.slug)
+        if key not in seen and (p is None or p.id != pid):
+            seen.add(key)
+            out[pid].append(_entry(p, doc, confidence))
+
+    for pid in ids:
+        if pid not in passages:
+            continue
+        for a in by_original.get(pid, []):  # an original's sentence: each translation's rendering
+            t = passages.get(a.translation_id) if a.translation_id else None
+            if a.translation_id is None or t is not None:
+                add(pid, t, docs[a.document_id], a.confidence)
+        for a in (x for x in rows if x.translation_id == pid and x.document_id in docs):
+            for b in by_bead[(a.document_id, a.bead)]:  # a translation's sentence: its original(s)
+                o = passages.get(b.original_id) if b.original_id else None
+                if o is not None and o.document_id in docs:
+                    add(pid, o, docs[o.document_id], a.confidence)
+                    for c in by_original.get(o.id, []):  # and the other translations of it
+                        other = passages.get(c.translation_id) if c.translation_id else None
+                        if c.document_id != a.document_id and other is not None:
+                            add(pid, other, docs[c.document_id], min(a.confidence, c.confidence))
+    return {k: v for k, v in out.items() if k in wanted}

@@ -1,0 +1,117 @@
+"""Chinese in the archive: quotes in either script found and graded, each hit with its aligned
+sentences in the other language, translations listed beside their original."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.ingest.pipeline import run
+from app.web.app import create_app
+from tests.helpers import SEEDS, fresh_database_url
+
+ZH = Path(__file__).resolve().parent.parent / "data" / "zh"
+ORIGINAL = "state-council-ai-2025-zh"
+CLOSE = "state-council-ai-2025-en-close"
+FREE = "state-council-ai-2025-en-free"
+
+
+@pytest.fixture(scope="module")
+def zh_client(tmp_path_factory):
+    sources = tmp_path_factory.mktemp("zh-sources")
+    for f in ZH.glob("*.md"):
+        shutil.copy(f, sources / f.name)
+    shutil.copytree(SEEDS, sources / "seeds")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("zh-data"), database_url=fresh_database_url())
+    run(settings, [sources])
+    with TestClient(create_app(settings), follow_redirects=False) as c:
+        yield c
+
+
+def search(client, q: str) -> dict:
+    r = client.get("/api/search", params={"q": q})
+    assert r.status_code == 200
+    return r.json()
+
+
+def test_a_chinese_quote_is_exact_with_its_english_counterparts_aligned(zh_client):
+    out = search(zh_client, "数据资源丰富")
+    hit = out["results"][0]
+    assert hit["document"] == ORIGINAL and hit["match"] == "exact"
+    assert "我国数据资源丰富" in hit["text"]
+    aligned = {a["document"]: a for a in hit["aligned"]}
+    assert set(aligned) == {CLOSE, FREE}
+    assert "abundant data resources" in aligned[CLOSE]["text"]
+    assert aligned[CLOSE]["language"] == "en" and 0 < aligned[CLOSE]["confidence"] <= 1
+
+
+def test_the_traditional_form_finds_the_same_sentence_exactly(zh_client):
+    simplified = search(zh_client, "数据资源丰富")["results"][0]
+    traditional = search(zh_client, "數據資源豐富")["results"][0]
+    assert traditional["id"] == simplified["id"] and traditional["match"] == "exact"
+
+
+def test_full_width_digits_and_punctuation_are_normalised(zh_client):
+    hit = search(zh_client, "企业数量超过4500家")["results"][0]  # the source writes ４５００
+    assert hit["document"] == ORIGINAL and hit["match"] == "exact"
+    hit = search(zh_client, "会议指出,我国数据资源丰富,产业体系完备")["results"][0]
+    assert hit["match"] == "exact"
+
+
+def test_an_english_quote_of_the_translation_shows_the_chinese_original(zh_client):
+    out = search(zh_client, "China has abundant data resources, a complete industrial system")
+    hit = next(r for r in out["results"] if r["document"] == CLOSE)
+    assert hit["match"] == "exact"
+    original = next(a for a in hit["aligned"] if a["document"] == ORIGINAL)
+    assert original["language"] == "zh" and "数据资源丰富" in original["text"]
+    # ... and the other translation's rendering of the same original sentence
+    assert any(a["document"] == FREE for a in hit["aligned"])
+
+
+@pytest.mark.parametrize("quote, kind", [
+    ("企业可以严格遵守个人信息保护法的有关规定", "modality"),  # 应当 (shall) rendered as 可以 (may)
+    ("企业不应当严格遵守个人信息保护法的有关规定", "negation"),
+    ("要在中小学逐步开设人工智能通识课程和教材", None),
+])
+def test_meaning_bearing_changes_in_chinese_make_a_quote_altered(zh_client, quote, kind):
+    hit = search(zh_client, quote)["results"][0]
+    assert hit["document"] == ORIGINAL
+    assert hit["match"] == "altered"
+    if kind:
+        assert kind in {c["kind"] for c in hit["changes"]}
+
+
+def test_a_dropped_particle_is_near_not_altered(zh_client):
+    hit = search(zh_client, "企业应当严格遵守个人信息保护法有关规定")["results"][0]  # 的 left out
+    assert hit["document"] == ORIGINAL and hit["match"] == "near"
+
+
+def test_passage_json_and_page_show_the_aligned_sentences(zh_client):
+    doc = zh_client.get(f"/api/documents/{ORIGINAL}").json()
+    assert {t["slug"] for t in doc["translations"]} == {CLOSE, FREE}
+    omitted = next(p for p in doc["passages"] if p["text"] == "会议还研究了其他事项。")
+    gap = [a for a in omitted["aligned"] if a["document"] == FREE]
+    assert gap and gap[0]["id"] is None  # the free translation leaves this sentence out
+    pid = doc["passages"][2]["id"]
+    passage = zh_client.get(f"/api/passages/{pid}").json()
+    assert {a["document"] for a in passage["aligned"]} == {CLOSE, FREE}
+    page = zh_client.get(f"/s/{pid}")
+    assert page.status_code == 200
+    assert "abundant data resources" in page.text and 'lang="zh"' in page.text
+    translation = zh_client.get(f"/api/documents/{CLOSE}").json()
+    assert translation["translation_of"] == ORIGINAL and translation["language"] == "en"
+
+
+def test_chinese_sentences_have_permalinks_and_citations(zh_client):
+    hit = search(zh_client, "数据资源丰富")["results"][0]
+    r = zh_client.get(hit["permalink"], follow_redirects=True)
+    assert r.status_code == 200 and "数据资源丰富" in r.text
+
+
+def test_no_missing_script_message_once_chinese_text_exists(zh_client):
+    out = search(zh_client, "量子计算机")  # Chinese, but in no sentence
+    assert "no Chinese text" not in (out.get("message") or "")
