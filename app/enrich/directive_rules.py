@@ -20,11 +20,15 @@ followed by an effect verb (help, contribute, enable, ...) after a non-agent sub
 definitions and commencement, not directions. "Should X happen, ..." is a condition.
 An enumerated item after a directive that ends with ":" inherits it ("Member States shall:").
 
-Speaker: the name before a speech verb ("Xi Jinping, General Secretary ..., presided",
-"the Commission urged"), with titles dropped and the fullest form seen in the document kept
-("Xi" -> "Xi Jinping"); He/She/They/We and agentless or addressee-subject sentences ("It is
-necessary", "China should", "Providers shall") take the last named speaker, else
-`default_speaker` (the publisher, for laws and regulations).
+Speaker: the name before a speech verb, through an appositive and an auxiliary ("Xi Jinping,
+General Secretary ..., has stressed", "the Commission urged"), or after a quotation ('"...,"
+said Minister X Y'); titles and portfolios dropped ("Minister of Labour Ingrid Solberg" ->
+"Ingrid Solberg"). A surname resolves to the fullest form of that name anywhere in the document
+("Xi" -> "Xi Jinping"); a collective subject ("The council", "The Board") to the full name of
+the body with that head noun in the document ("State Council of the Republic of Norvale").
+He/She/They/We and agentless or addressee-subject sentences ("It is necessary", "China
+should", "Providers shall") take the last named speaker, else `default_speaker` (the issuing
+body, for laws and regulations).
 """
 
 from __future__ import annotations
@@ -97,11 +101,27 @@ _SPEECH = (r"(?:said|says|stated|states|stress(?:ed|es)|emphasi[sz]e[sd]|highlig
            r"announced|declared|outlined|warned|underlined|underscored|reiterated|demanded|"
            r"instructed|directed|ordered|proposed|recommended|asked|observed|affirmed|reaffirmed|"
            r"explained|told|presided|chaired|delivered|addressed|spoke|wrote|concluded|insisted|"
-           r"advocated|encouraged|requested|required)")
+           r"advocated|encouraged|requested|required|reported|argued|argues|pledged|promised|vowed|decided|"
+           r"approved|adopted|issued)")
 _NAME = r"(?:\b(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,7})"
+# Collective bodies a sentence may name by their head noun alone ("The council urged").
+_BODIES = ("council|commission|committee|board|cabinet|ministry|department|office|government|agency|"
+           "authority|institute|assembly|parliament|bureau|secretariat|presidency|administration|"
+           "court|senate|congress|regulator")
+_BODY_NOUNS = frozenset(_BODIES.split("|"))
+_BODY = rf"\b[Tt]he\s+(?:[A-Z][\w'’-]*\s+)*(?i:{_BODIES})\b"
+_AUX = r"(?:\s+(?:has|have|had))?"  # "has stressed", "have called for"
+# An appositive after the subject: one to three comma-separated pieces ("X, Minister of A, B and C, said").
+_APPOSITIVE = r"(?:,\s[^,]{1,120}){1,3},"
 _SPEAKER_RE = re.compile(
-    rf"(?P<name>{_NAME}|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b)(?:\s*\([A-Z][\w.]*\))?(?:,\s[^,]{{1,120}},)?{_ADV}\s+{_SPEECH}\b"
+    rf"(?P<name>{_BODY}|{_NAME}|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b)(?:\s*\([A-Z][\w.]*\))?(?:{_APPOSITIVE})?"
+    rf"{_AUX}{_ADV}\s+{_SPEECH}\b"
 )
+# Inverted attribution after a quotation: '"...," said Minister X Y.'
+_SAID_NAME_RE = re.compile(rf"[,”\"]\s*(?:said|says|added|stressed|noted)\s+(?P<name>{_NAME})")
+# A name spelled out anywhere in the text: the candidates short forms resolve to. A list of
+# capitalised words ending in "and" continues it ("Department for Science, Innovation and Technology").
+_MENTION_RE = re.compile(_NAME + r"(?:(?:,\s+[A-Z][\w'’.-]*)+,?\s+and\s+[A-Z][\w'’.-]*)?")
 _PRONOUNS = {"he", "she", "they", "we"}
 # Capitalised words that open a sentence without being a name ("Moreover, Xi urged").
 _NOT_NAMES = {"moreover", "finally", "however", "following", "at", "in", "on", "meanwhile",
@@ -144,15 +164,33 @@ def _cue(text: str) -> str | None:
     return best[1] if best else None
 
 
+_PARTICLES = {"von", "van", "der", "den", "de", "da", "del", "la", "le", "bin", "al", "di"}
+_CONNECTORS = {"of", "for", "and", "on", "the"}
+
+
 def _clean_name(name: str) -> str:
-    """Drop leading titles ("President Xi Jinping" -> "Xi Jinping") when a name remains."""
-    parts = name.split()
+    """A name without its titles: "President Xi Jinping" -> "Xi Jinping", "Minister of Industry
+    and Trade Leila Haddad" -> "Leila Haddad", "The State Council" -> "State Council"."""
+    parts = name.rstrip(".").split()  # a name that ends the sentence ('..., said X Y.')
+    if parts and parts[0].lower() == "the":
+        parts = parts[1:]
+    if not parts:
+        return name
+    if parts[0].lower() in _TITLES and any(p in _CONNECTORS for p in parts[1:]):
+        # a title with its portfolio: the person is the last two words (and any particles)
+        keep = 2
+        while keep < len(parts) and parts[-keep - 1].lower() in _PARTICLES:
+            keep += 1
+        if len(parts) - keep > 0 and parts[-keep].lower() in _PARTICLES:
+            keep += 1
+        rest = parts[-keep:]
+        return " ".join(rest) if rest[0][:1].isupper() and len(parts) > keep else " ".join(parts)
     cut = 0
     for i, p in enumerate(parts):
         if p.lower() in _TITLES:
             cut = i + 1
     rest = parts[cut:]
-    return " ".join(rest) if rest and rest[0][:1].isupper() else name
+    return " ".join(rest) if rest and rest[0][:1].isupper() else " ".join(parts)
 
 
 def _key(name: str) -> set[str]:
@@ -160,26 +198,44 @@ def _key(name: str) -> set[str]:
     return {w for w in name.casefold().split() if w != "the"}
 
 
-class _Speakers:
-    """The speakers named so far in one document, kept at their fullest form."""
+def _is_body(name: str) -> bool:
+    """A collective subject: its head noun (before any "of") is a body ("State Council of X")."""
+    head = re.split(r"\s+(?:of|for|on)\s+", name, maxsplit=1)[0].split()
+    return bool(head) and head[-1].casefold() in _BODY_NOUNS
 
-    def __init__(self, default: str | None):
-        self.names: list[str] = []
+
+class _Speakers:
+    """Who speaks, as the document is read: names resolved to their fullest form anywhere in
+    the document ("Xi" -> "Xi Jinping", "The council" -> "State Council of the Republic of X")."""
+
+    def __init__(self, default: str | None, texts: Sequence[str]):
         self.last: str | None = None
         self.default = default
+        self.candidates: list[str] = []  # every capitalised name in the document, cleaned
+        for text in texts:
+            for m in _MENTION_RE.finditer(text):
+                for part in re.split(r"\s+and\s+the\s+", m.group()):
+                    name = _clean_name(part)
+                    if name.split()[0].lower() not in _NOT_NAMES and name not in self.candidates:
+                        self.candidates.append(name)
+
+    def full(self, name: str) -> str:
+        """The fullest form in the document of a person's or body's name."""
+        name = _clean_name(name)
+        key = _key(name)
+        if _is_body(name):
+            head = name.split()[-1].casefold() if " of " not in name else None
+            fits = [c for c in self.candidates if _is_body(c) and key <= _key(c)
+                    and (head is None or re.split(r"\s+(?:of|for|on)\s+", c, maxsplit=1)[0].split()[-1].casefold() == head)]
+        else:
+            fits = [c for c in self.candidates if key <= _key(c) and len(c.split()) <= 4
+                    and "," not in c and not _is_body(c) and not (set(c.lower().split()) & _CONNECTORS)]
+        best = max(fits, key=len, default=name)
+        return best[:1].upper() + best[1:]
 
     def mention(self, name: str) -> None:
-        """Record a named speaker; a shorter form ("Xi") resolves to a fuller one seen."""
-        key = _key(name)
-        fuller = [n for n in self.names if key <= _key(n)]
-        if fuller:
-            best = max(fuller, key=len)
-            if _key(best) == key:  # the same name again: keep it as last written
-                self.names[self.names.index(best)] = best = name
-            self.last = best
-            return
-        self.names = [n for n in self.names if not _key(n) <= key] + [name]
-        self.last = name
+        """Record a named speaker."""
+        self.last = self.full(name)
 
     def find(self, text: str) -> None:
         """Note the first name (or pronoun) before a speech verb in a sentence."""
@@ -191,8 +247,11 @@ class _Speakers:
                 return  # He/She/They/We: the current speaker continues
             if first in _NOT_NAMES or (prev and prev[-1].lower() in _PREPOSITIONS):
                 continue  # a sentence opener, or the object of a preposition ("from X University")
-            self.mention(_clean_name(name))
+            self.mention(name)
             return
+        m = _SAID_NAME_RE.search(text)
+        if m and m.group("name").split()[0].lower() not in _NOT_NAMES:
+            self.mention(m.group("name"))
 
     def current(self) -> str | None:
         """Who speaks now: the last named speaker, else the document's issuing body."""
@@ -205,7 +264,7 @@ def detect(units: Sequence, kind: str = "official", default_speaker: str | None 
         return {}
     if directives_zh.applies(units):  # Chinese official text has cues of its own
         return {i: Directive(*d) for i, d in directives_zh.detect(units, kind, default_speaker).items()}
-    speakers = _Speakers(default_speaker)
+    speakers = _Speakers(default_speaker, [u.text for u in units])
     out: dict[int, Directive] = {}
     lead: Directive | None = None  # a directive ending with ":" whose items inherit it
     for i, unit in enumerate(units):

@@ -47,13 +47,14 @@ def creator(doc: Document) -> str:
 def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | None = None) -> dict[str, str]:
     """All three citation formats for one passage."""
     accessed = accessed or dt.date.today()
-    who = creator(doc)
+    who = p.speaker or creator(doc)  # a directive is cited as its speaker's, reported by the publisher
     date = _human_date(doc.date)
     parts = [f"{who}.", f"“{doc.title}.”"]
     if date:
         parts.append(f"{date}.")
     if p.speaker:
-        parts.append(f"Directive of {p.speaker}:")
+        reporter = creator(doc) if creator(doc) not in (p.speaker, "Anonymous") else None
+        parts.append(f"Directive of {p.speaker}" + (f", reported by {reporter}:" if reporter else ":"))
     parts.append(f"“{p.text}”")
     if doc.source_url:
         parts.append(f"{doc.source_url}" + (f" (retrieved {_human_date(doc.retrieved)})." if doc.retrieved else "."))

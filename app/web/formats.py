@@ -19,7 +19,7 @@ from app.store.reads import crossrefs_for, themes_for
 
 COLUMNS = [
     "id", "document", "kind", "title", "date", "publisher", "unit", "position", "section", "text",
-    "themes", "is_directive", "speaker", "claim", "links", "permalink",
+    "themes", "is_directive", "speaker", "claim", "links", "permalink", "page", "source_sha256",
 ]
 BATCH = 1000
 
@@ -92,6 +92,9 @@ def _batch(session, batch) -> Iterator[dict]:
             "speaker": p.speaker, "claim": p.claim,
             "links": [f"{link.relation}:{link.passage.id}" for link in links.get(p.id, [])],
             "permalink": urls.passage(p.id),
+            # Where to check the sentence: the page of the source file, and that file's hash (the
+            # file itself is /documents/{slug}/source).
+            "page": p.page, "source_sha256": d.source_sha256,
         }
 
 

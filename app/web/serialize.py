@@ -19,6 +19,9 @@ def document_obj(d: Document, sentences: int | None = None) -> dict:
         "sha256": d.source_sha256, "status": d.status,
         "sentences": d.sentence_count if sentences is None else sentences,
         "url": urls.document(d.slug), "api_url": urls.api_document(d.slug),
+        # The file as received (sha256 above is its hash); None for documents stored before files were kept.
+        "source_file": {"url": urls.source_file(d.slug), "media_type": d.source_media_type, "size": d.source_size}
+        if d.source_size is not None else None,
     }
 
 
@@ -26,7 +29,7 @@ def passage_obj(p: Passage, d: Document, themes: list[str] | None = None) -> dic
     """The JSON form of one passage (the archive's "sentence object")."""
     obj = {
         "id": p.id, "document": d.slug, "kind": d.kind, "unit": p.kind, "text": p.text,
-        "section": p.section_title, "paragraph": p.paragraph, "position": p.position,
+        "section": p.section_title, "paragraph": p.paragraph, "position": p.position, "page": p.page,
         "date": d.date, "publisher": d.publisher, "language": d.language,
         "themes": themes or [], "is_directive": bool(p.is_directive), "active": bool(p.active),
         "url": urls.document(d.slug, p.id), "permalink": urls.passage(p.id),

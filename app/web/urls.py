@@ -26,6 +26,11 @@ def document(slug: str, passage_id: str | None = None) -> str:
     return f"{base}#{_q(passage_id)}" if passage_id else base
 
 
+def source_file(slug: str) -> str:
+    """The document's source file, exactly as it was received."""
+    return f"/documents/{_q(slug)}/source"
+
+
 def passage(passage_id: str) -> str:
     """The permanent page of one passage."""
     return f"/s/{_q(passage_id)}"

@@ -45,3 +45,22 @@ def fake_pdf_reader(monkeypatch):
     module.extract = extract
     monkeypatch.setitem(sys.modules, module.__name__, module)
     monkeypatch.setitem(formats.FORMATS, ".pdf", (MODULE, "application/pdf"))
+
+
+def extract_html(data: bytes) -> formats.Extracted:
+    """A stand-in web page reader: the text of each <p>, the <title> as the title."""
+    import re
+
+    page = data.decode("utf-8")
+    title = re.search(r"<title>(.*?)</title>", page)
+    paras = re.findall(r"<p>(.*?)</p>", page, re.S)
+    return formats.Extracted("\n\n".join(paras), "text/html", None, {"title": title.group(1)} if title else {})
+
+
+@pytest.fixture
+def fake_html_reader(monkeypatch):
+    """`.html` files read by `extract_html` above for the length of a test."""
+    module = types.ModuleType(f"{formats.__name__}.fakehtml")
+    module.extract = extract_html
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(formats.FORMATS, ".html", ("fakehtml", "text/html"))

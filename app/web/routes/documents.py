@@ -1,9 +1,9 @@
 """Documents: the home page, the reader, and their JSON twins."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse
 
-from app.store import reads as queries
+from app.store import blobs, reads as queries
 
 from app.web import resolve, serialize, urls
 from app.web.routes.params import DocumentLimit, DocumentOffset, Kind
@@ -39,8 +39,51 @@ def reader(request: Request, slug: str, session: PageSessionDep):
     view = queries.document_view(session, doc)
     return render(request, "document.html", {
         "view": view, "doc": view.document, "json_url": urls.api_document(slug),
-        "canonical": urls.document(slug),
+        "canonical": urls.document(slug), "source": source_link(view.document),
     })
+
+
+# Media type of a kept file -> (its name in a link, the suffix of the file downloaded).
+SOURCE_KINDS = {
+    "application/pdf": ("PDF", ".pdf"), "text/html": ("web page", ".html"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("Word", ".docx"),
+    "text/markdown": ("Markdown", ".md"), "text/plain": ("text", ".txt"),
+}
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def source_link(doc) -> dict | None:
+    """The document page's link to its source file: "Source file (PDF, 1.2 MB)"."""
+    if doc.source_size is None:  # stored before source files were kept
+        return None
+    kind = SOURCE_KINDS.get(doc.source_media_type or "", ("file", ""))[0]
+    return {"url": urls.source_file(doc.slug), "label": f"{kind}, {_size(doc.source_size)}"}
+
+
+@router.get("/documents/{slug}/source", include_in_schema=False)
+def source_file(request: Request, slug: str, session: SessionDep):
+    """The file the document was read from, byte for byte. Only a PDF is shown in the browser, and
+    sandboxed; every other format is a download, so no page from the sources ever runs on the
+    archive's own origin."""
+    doc = resolve.document(session, slug, moved_to=urls.source_file)
+    path = blobs.kept(request.app.state.settings.data_dir, doc.source_sha256)
+    if path is None:
+        raise HTTPException(404, f"The source file of '{doc.slug}' is not in this archive's data folder "
+                                 "(it was ingested before source files were kept, or data/sources/ was not "
+                                 "copied to this server); ingesting it again keeps it.")
+    media = doc.source_media_type or "application/octet-stream"
+    inline = media == "application/pdf"
+    return FileResponse(path, media_type="text/plain" if media == "text/markdown" else media,
+                        filename=f"{doc.slug}{SOURCE_KINDS.get(media, ('', ''))[1]}",
+                        content_disposition_type="inline" if inline else "attachment",
+                        headers={"Content-Security-Policy": "sandbox"})
+
 
 
 @router.get("/api/documents/{slug}", summary="One document and its passages",
