@@ -52,6 +52,9 @@ def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | Non
     parts = [f"{who}.", f"“{doc.title}.”"]
     if date:
         parts.append(f"{date}.")
+    page = p.page  # where the passage starts in a paged source file (a PDF); None for the other formats
+    if page:
+        parts.append(f"p. {page}.")
     if p.speaker:
         reporter = creator(doc) if creator(doc) not in (p.speaker, "Anonymous") else None
         parts.append(f"Directive of {p.speaker}" + (f", reported by {reporter}:" if reporter else ":"))
@@ -68,6 +71,7 @@ def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | Non
         "date": doc.date,
         "year": (doc.date or "")[:4] or None,
         "publisher": _bibtex_escape(doc.publisher) if doc.publisher else None,
+        "pages": str(page) if page else None,
         "url": _bibtex_url(permalink),
         "urldate": accessed.isoformat(),
         "note": _bibtex_escape(f"Passage {p.id}: “{p.text}”" + (f" Source: {doc.source_url}" if doc.source_url else "")
@@ -83,6 +87,7 @@ def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | Non
         "author": [{"literal": who}],
         "publisher": doc.publisher,
         "issued": {"date-parts": [_date_parts(doc.date)]} if doc.date else None,
+        "page": str(page) if page else None,
         "URL": permalink,
         "accessed": {"date-parts": [_date_parts(accessed.isoformat())]},
         "source": doc.source_url,
