@@ -15,16 +15,16 @@ from app.search.types import (
 )
 
 
-def verbatim_docs(ctx: Context, words: list[str], cap: int | None = None, *,
-                  filtered: bool = False, ranked: bool = False) -> tuple[list[int], bool]:
+def verbatim_docs(ctx: Context, words: list[str], cap: int | None = None, *, filtered: bool = False,
+                  ranked: bool = False, check_max: int | None = VERIFY_MAX) -> tuple[list[int], bool]:
     """Sentences holding `words` verbatim, checked against their stored text.
 
     Candidates are the sentences holding the rarest word, narrowed by the next rarest
     (posting lists intersected as sets: Whoosh's own intersection and phrase matchers are
     slow wherever a common word takes part). With `filtered`, only sentences passing the
     filters; with `ranked`, in result order. Returns (docnums, complete): at most
-    VERIFY_MAX candidates are checked (boilerplate of common words), and `complete` is
-    False when some were left unchecked.
+    `check_max` candidates are checked (boilerplate of common words; None: all), and `complete`
+    is False when some were left unchecked.
     """
     if not words:
         return [], True
@@ -47,12 +47,12 @@ def verbatim_docs(ctx: Context, words: list[str], cap: int | None = None, *,
     if len(words) == 1:  # one word: each posting is verbatim
         cands = order(ctx, cands) if ranked else list(cands)
         return cands[:cap] if cap is not None else cands, True
-    complete = len(cands) <= VERIFY_MAX
+    complete = check_max is None or len(cands) <= check_max
     if ranked and not complete:
         cands = order(ctx, cands)  # check the first VERIFY_MAX in result order
     needle = f" {' '.join(words)} "
     out = []
-    for d in cands[:VERIFY_MAX]:
+    for d in cands[:check_max]:
         if needle in f" {ctx.norm(d)} ":
             out.append(d)
             if cap is not None and len(out) >= cap:
