@@ -1,0 +1,95 @@
+"""Web pages, PDFs and Word files as sources, from ingest's side: sentence ids that stay the same
+across formats and re-reads, per-format size limits, and an archive of text files that never
+loads a format library."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.ingest.pipeline import IngestError, run
+from app.ingest.sources import collect
+from app.web.app import create_app
+from tests.helpers import ROOT, SEEDS
+from tests.ingest.fake_reader import fake_pdf, fake_pdf_reader  # noqa: F401 - the fixture
+
+BODY = ("# Aims\n\nThe council adopts this strategy today. Its first aim is to keep models safe.\n\n"
+        "Each provider shall report serious incidents within fifteen days.")
+META = {"title": "National AI strategy", "kind": "official", "date": "2025-03-12"}
+
+
+def _ids(settings, slug: str = "strategy") -> dict[str, str]:
+    with TestClient(create_app(settings)) as c:
+        return {p["text"]: p["id"] for p in c.get(f"/api/documents/{slug}").json()["passages"]}
+
+
+def _sidecar(folder: Path, name: str) -> None:
+    (folder / f"{name}.toml").write_text("".join(f'{k} = "{v}"\n' for k, v in META.items()), encoding="utf-8")
+
+
+@pytest.mark.usefixtures("fake_pdf_reader")
+def test_replacing_the_markdown_by_a_pdf_of_the_same_text_keeps_every_id(tmp_path, make_settings):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    front = "".join(f"{k}: {v}\n" for k, v in META.items())
+    (folder / "strategy.md").write_text(f"---\n{front}---\n{BODY}\n", encoding="utf-8")
+    settings = make_settings()
+    run(settings, [folder])
+    before = _ids(settings)
+    (folder / "strategy.md").unlink()
+    (folder / "strategy.pdf").write_bytes(fake_pdf(*BODY.split("\n\n", 1)))  # the same text over two pages
+    _sidecar(folder, "strategy.pdf")
+    summary = run(settings, [folder])
+    assert summary.changed == ["strategy"] and not summary.retired  # the same document, now from the PDF
+    assert _ids(settings) == before and len(before) == 4
+
+
+@pytest.mark.usefixtures("fake_pdf_reader")
+def test_reading_an_unchanged_pdf_again_keeps_every_id_and_switches_nothing(tmp_path, make_settings):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "strategy.pdf").write_bytes(fake_pdf(*BODY.split("\n\n", 1)))
+    _sidecar(folder, "strategy.pdf")
+    settings = make_settings()
+    run(settings, [folder])
+    before = _ids(settings)
+    later = time.time() + 5
+    os.utime(folder / "strategy.pdf", (later, later))  # a new mtime: the file is read and hashed again
+    summary = run(settings, [folder])
+    assert summary.unchanged == 1 and not summary.switched
+    assert _ids(settings) == before
+
+
+@pytest.mark.usefixtures("fake_pdf_reader")
+def test_each_format_has_its_own_size_limit(tmp_path, make_settings):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "strategy.pdf").write_bytes(fake_pdf(BODY + "\n\n" + "More text here. " * 500))
+    _sidecar(folder, "strategy.pdf")
+    size = (folder / "strategy.pdf").stat().st_size
+    assert not collect([folder], max_bytes=1000, limits={".pdf": size}).errors  # over the text limit, within the PDF's
+    (message,) = [str(e) for e in collect([folder], limits={".pdf": size - 1}).errors]
+    assert message == f"{folder / 'strategy.pdf'}: file is {size:,} bytes, over the {size - 1:,}-byte limit"
+    with pytest.raises(IngestError):
+        run(make_settings(max_pdf_bytes=size - 1), [folder])
+
+
+def test_an_archive_of_text_files_never_loads_a_format_library(tmp_path):
+    """The readers' libraries take a long time to import; an archive with no such file never pays it."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from app.config import Settings\n"
+        "from app.ingest.pipeline import run\n"
+        f"run(Settings(data_dir=Path({str(tmp_path / 'data')!r})), [Path({str(SEEDS)!r})])\n"
+        "print(sorted(m for m in ('trafilatura', 'pypdf', 'docx', 'lxml') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
