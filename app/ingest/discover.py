@@ -17,6 +17,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 SOURCE_SUFFIXES = TEXT_SUFFIXES + tuple(FORMATS)
 # A file that cannot carry front matter takes its metadata from NAME.EXT.toml or NAME.EXT.yaml.
 SIDECAR_SUFFIXES = (".toml", ".yaml")
+_TEXT_SIDECARS = tuple(t + s for t in TEXT_SUFFIXES for s in SIDECAR_SUFFIXES)
 
 
 @dataclass
@@ -80,6 +81,9 @@ def discover(paths: Iterable[Path], follow_outside: bool = False) -> Found:
                     texts.add(p)
                 elif (target := sidecar_of(name)) is not None:
                     sidecars.setdefault(os.path.join(os.path.dirname(p), target), []).append(p)
+                elif name.lower().endswith(_TEXT_SIDECARS):
+                    found.errors.append(SourceError(p, "a sidecar for a text file, which takes its metadata "
+                                                       "from front matter or a manifest entry; move the keys there"))
         elif path.is_file():
             root = os.path.realpath(os.path.dirname(os.path.abspath(path)))
             target = os.path.realpath(path)

@@ -149,3 +149,12 @@ def test_an_unchanged_file_whose_sidecar_changed_is_read_again(tmp_path, make_se
     assert changed.changed == ["strategy"]
     with TestClient(create_app(settings)) as c:
         assert c.get("/api/documents/strategy").json()["title"] == "AI strategy, amended"
+
+
+def test_a_sidecar_for_a_text_file_says_where_its_keys_go(tmp_path):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "note.md").write_text("---\ntitle: A note\nkind: official\n---\nThe note.\n", encoding="utf-8")
+    (folder / "note.md.toml").write_text('date = "2025-01-01"\n', encoding="utf-8")
+    (message,) = _messages(collect([folder]))
+    assert message.startswith(f"{folder / 'note.md.toml'}: ") and "front matter" in message
