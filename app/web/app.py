@@ -19,6 +19,7 @@ from app.web.routes import documents
 from app.web.routes import export
 from app.web.routes import health
 from app.web.routes import passages
+from app.web.routes import phrases
 from app.web.routes import quotes as search
 from app.web.routes import themes
 from app.web.pagecache import CachePages, PageCache, VersionProbe
@@ -28,7 +29,7 @@ from app.web.hygiene import Hygiene
 from app.web.deps import RejectNul, SecurityHeaders, install_error_handlers, make_templates
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-ROUTERS = (health, documents, passages, search, crossrefs, themes, directives, export)
+ROUTERS = (health, documents, passages, search, crossrefs, themes, directives, export, phrases)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

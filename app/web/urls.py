@@ -26,6 +26,12 @@ def document(slug: str, passage_id: str | None = None) -> str:
     return f"{base}#{_q(passage_id)}" if passage_id else base
 
 
+def sentence(slug: str, passage_id: str) -> str:
+    """The reader landing on one sentence, in a form the server resolves if the id is corrected or
+    removed later (a #fragment alone never reaches it): /documents/{slug}?at={id}#{id}."""
+    return f"{with_query(document(slug), at=passage_id)}#{_q(passage_id)}"
+
+
 def source_file(slug: str) -> str:
     """The document's source file, exactly as it was received."""
     return f"/documents/{_q(slug)}/source"

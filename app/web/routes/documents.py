@@ -5,7 +5,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from app.store import blobs, reads as queries
 
-from app.web import resolve, serialize, urls
+from app.web import landing, resolve, serialize, urls
 from app.web.routes.params import DocumentLimit, DocumentOffset, Kind
 from app.web.deps import PageSessionDep, SessionDep, render
 
@@ -32,13 +32,15 @@ def api_documents(session: SessionDep, kind: Kind = None, limit: DocumentLimit =
 
 
 @router.get("/documents/{slug}", include_in_schema=False)
-def reader(request: Request, slug: str, session: PageSessionDep):
-    """A document to read, every passage addressable by its id."""
+def reader(request: Request, slug: str, session: PageSessionDep, at: str | None = None, was: str | None = None):
+    """A document to read, every passage addressable by its id; `at` names the sentence a link is for
+    (app/web/landing.py: a corrected one redirects to its successor, a removed one is shown)."""
     doc = resolve.document(session, slug, moved_to=urls.document, gone=lambda d: render(
         request, "gone.html", {"document": d, "passage": None}, status_code=410))
+    arrived = landing.landing(session, doc, at, was)
     view = queries.document_view(session, doc)
     return render(request, "document.html", {
-        "view": view, "doc": view.document, "json_url": urls.api_document(slug),
+        "view": view, "doc": view.document, "json_url": urls.api_document(slug), "landing": arrived,
         "canonical": urls.document(slug), "source": source_link(view.document),
     })
 
