@@ -137,3 +137,20 @@ def static(path: str) -> str:
 def absolute(base_url: str, path: str) -> str:
     """An absolute URL for citations and link previews."""
     return base_url.rstrip("/") + path
+
+
+def phrases(**params) -> str:
+    """A phrase's history (q: the phrase)."""
+    return with_query("/phrases", **params)
+
+
+def api_phrases(**params) -> str:
+    return with_query("/api/phrases", **params)
+
+
+def phrases_svg(q: str) -> str:
+    return with_query("/phrases.svg", q=q)
+
+
+def phrases_csv(q: str) -> str:
+    return with_query("/phrases.csv", q=q)
