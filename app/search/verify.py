@@ -18,6 +18,7 @@ from app.search.types import GRADES
 from app.store import reads as queries
 from app.store.models import Document, Passage
 from app.text.normalize import normalize
+from app.text import zh
 from app.text.segment import split_sentences
 
 
@@ -53,7 +54,11 @@ def passage_sentences(text: str) -> list[str]:
     out: list[str] = []
     for para in re.split(r"\n\s*\n", text):
         if para.strip():
-            out.extend(s for s in split_sentences(" ".join(para.split())) if normalize(s))
+            # Chinese by its own rules (。！？), whatever language the archive's documents declare.
+            lines = para.split()
+            split = zh.split_sentences if zh.has_han(para) else split_sentences
+            joined = zh.join_lines(lines) if split is zh.split_sentences else " ".join(lines)
+            out.extend(s for s in split(joined) if normalize(s))
     return out
 
 

@@ -20,11 +20,15 @@ def replace(session: Session, translation: Document, rows: Iterable[tuple[int, s
         session.execute(insert(Alignment), values)
 
 
+_CHUNK = 500  # ids per IN list: SQLite builds before 3.32 take at most 999 parameters
+
+
 def clear(session: Session, document_ids: Iterable[int]) -> None:
     """Drop the alignments of these translations (retired, or no longer translating anything)."""
-    ids = list(document_ids)
-    if ids:
-        session.execute(delete(Alignment).where(Alignment.document_id.in_(ids)))
+    ids = sorted(set(document_ids))
+    if ids and session.scalar(select(Alignment.id).limit(1)) is not None:
+        for i in range(0, len(ids), _CHUNK):
+            session.execute(delete(Alignment).where(Alignment.document_id.in_(ids[i:i + _CHUNK])))
 
 
 def active_passages(session: Session, doc: Document) -> list[tuple[str, str]]:
@@ -35,11 +39,14 @@ def active_passages(session: Session, doc: Document) -> list[tuple[str, str]]:
 
 def translations_of(session: Session, slugs: Iterable[str]) -> list[Document]:
     """Active documents translating any of these originals."""
-    slugs = list(slugs)
-    if not slugs:
-        return []
-    return list(session.scalars(select(Document).where(Document.translation_of.in_(slugs),
-                                                       Document.status == "active").order_by(Document.id)))
+    slugs = sorted(set(slugs))
+    out: list[Document] = []
+    if not slugs or session.scalar(select(Document.id).where(Document.translation_of.is_not(None)).limit(1)) is None:
+        return out  # an archive without translations: one cheap query
+    for i in range(0, len(slugs), _CHUNK):
+        out += session.scalars(select(Document).where(Document.translation_of.in_(slugs[i:i + _CHUNK]),
+                                                      Document.status == "active"))
+    return sorted(out, key=lambda d: d.id)
 
 
 def _entry(p: Passage | None, doc: Document, confidence: float) -> dict:

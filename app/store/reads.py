@@ -205,7 +205,9 @@ class DocumentView:
     links: dict[str, list[Link]]
     commentaries: list[Document]
     official: Document | None
-    # Its translations (for an original) and each passage's aligned counterparts.
+    # The original it translates, the (other) translations of that original or of this
+    # document, and each passage's aligned counterparts.
+    original: Document | None = None
     translations: list[Document] = field(default_factory=list)
     aligned: dict[str, list[dict]] = field(default_factory=dict)
 
@@ -241,8 +243,10 @@ def document_view(session: Session, doc: Document) -> DocumentView:
     official = None
     if doc.kind == "commentary" and doc.comments_on:
         official = session.scalar(_ACTIVE_BY_SLUG, {"slug": doc.comments_on})
+    original = session.scalar(_ACTIVE_BY_SLUG, {"slug": doc.translation_of}) if doc.translation_of else None
+    translations = [t for t in translations_of(session, [(original or doc).slug]) if t.id != doc.id]
     return DocumentView(doc, sections, passages, themes_for(session, ids), crossrefs_for(session, ids), commentaries,
-                        official, translations_of(session, [doc.slug]), aligned_for(session, ids))
+                        official, original, translations, aligned_for(session, ids))
 
 
 @dataclass

@@ -53,6 +53,8 @@ def document_json(view: DocumentView) -> dict:
         {**passage_obj(p, view.document, view.themes.get(p.id)), "aligned": view.aligned.get(p.id, [])}
         for p in view.passages
     ]
+    obj["original"] = {"slug": view.original.slug, "language": view.original.language,
+                       "url": urls.document(view.original.slug)} if view.original else None
     obj["translations"] = [{"slug": t.slug, "language": t.language, "translator": t.translator,
                             "url": urls.document(t.slug)} for t in view.translations]
     obj["commentaries"] = [c.slug for c in view.commentaries]

@@ -115,3 +115,21 @@ def test_chinese_sentences_have_permalinks_and_citations(zh_client):
 def test_no_missing_script_message_once_chinese_text_exists(zh_client):
     out = search(zh_client, "量子计算机")  # Chinese, but in no sentence
     assert "no Chinese text" not in (out.get("message") or "")
+
+
+def test_the_quote_check_splits_a_chinese_passage_into_its_sentences(zh_client):
+    text = "会议强调，要坚持自立自强，突出应用导向，推动人工智能健康有序发展。要加强基础研究，集中力量攻克关键核心技术。企业可以严格遵守个人信息保护法的有关规定。"
+    r = zh_client.post("/api/verify", json={"text": text})
+    assert r.status_code == 200
+    sentences = r.json()["sentences"]
+    assert [s["match"] for s in sentences] == ["exact", "exact", "altered"]
+
+
+def test_the_document_pages_link_the_original_and_its_translations(zh_client):
+    original = zh_client.get(f"/documents/{ORIGINAL}").text
+    assert f'href="/documents/{CLOSE}" lang="en"' in original and f'href="/documents/{FREE}" lang="en"' in original
+    translation = zh_client.get(f"/documents/{CLOSE}").text
+    assert f'Translation of <a href="/documents/{ORIGINAL}" lang="zh"' in translation
+    assert f'href="/documents/{FREE}"' in translation  # the other translation
+    doc = zh_client.get(f"/api/documents/{CLOSE}").json()
+    assert doc["original"]["slug"] == ORIGINAL and [t["slug"] for t in doc["translations"]] == [FREE]
