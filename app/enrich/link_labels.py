@@ -13,10 +13,14 @@ from app.enrich.link_scores import Cand, Feat
 from app.enrich.link_types import Link
 
 
-def _claim(f: Feat, previous: str | None) -> str:
+def _claim(f: Feat, previous: str | None, reported_speech: bool = False) -> str:
+    """`reported_speech`: the previous unit reports what a named source said, so an unattributed
+    "should" here may carry on that speech rather than give the writer's own view."""
     best = f.best_own
     if f.strong:
         return "interprets"
+    if f.prescriptive and not f.attribution and not reported_speech:
+        return "interprets"  # the writer's own "should": a recommendation, not a report
     if best >= REPORT_STRONG:
         return "reports"
     if f.background:
@@ -40,8 +44,9 @@ def _claim(f: Feat, previous: str | None) -> str:
 
 def label_claims(feats: list[Feat], lists) -> list[str]:
     claims: list[str] = []
-    for f in feats:
-        claims.append(_claim(f, claims[-1] if claims else None))
+    for i, f in enumerate(feats):
+        speech = i > 0 and claims[-1] == "reports" and feats[i - 1].attribution
+        claims.append(_claim(f, claims[-1] if claims else None, speech))
     for lead, items in lists:
         cueless = [
             i for i in items if not (feats[i].strong or feats[i].background or feats[i].weak)

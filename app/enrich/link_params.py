@@ -4,6 +4,7 @@ STEM_LENGTH = 7  # characters kept of a stem: "regulation"/"regulatory" -> "regu
 SHORTLIST = 4  # official candidates per commentary unit that get fuzzy and span scoring
 PREFIX_LENGTH = 5  # stems sharing this many first characters match partially ("audit"/"auditor")
 PARTIAL_WEIGHT = 0.5  # ... counting for this share of the commentary stem's weight
+SYNONYM_WEIGHT = 0.5  # a word the official text has only as a WordNet synonym or other form
 MIN_EVIDENCE = 1.5  # shared IDF weight (about two rare words) needed for full coverage credit
 W_COVER, W_FUZZ, W_SPAN = 0.6, 0.2, 0.2  # weights of the three lexical signals
 SPAN_FULL = 6  # a common run of this many words gets full span credit

@@ -10,21 +10,23 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from app.enrich.link_params import (
     ANCHOR_MARGIN, ANCHOR_MIN, HEADING_WEIGHT, ITEM_CONSENSUS, MIN_EVIDENCE, ORDER_BONUS,
     ORDER_MIN_MONOTONE, PARTIAL_WEIGHT, PREFIX_LENGTH, QUOTE_MIN_CONTENT, QUOTE_MIN_WORDS,
-    SHORTLIST, SPAN_FULL, W_COVER, W_FUZZ, W_SPAN,
+    SHORTLIST, SPAN_FULL, SYNONYM_WEIGHT, W_COVER, W_FUZZ, W_SPAN,
 )
-from app.enrich.link_text import ITEM_MARK_RE, Prep, analyse, is_content
+from app.enrich.link_text import ITEM_MARK_RE, Prep, _stem, analyse, is_content
+from app.text.lexicon import lexicon
 from app.text.cues import (
     ANAPHOR_RE,
     ATTRIBUTION_RE,
     BACKGROUND_RE,
     DEMONSTRATIVE_RE,
+    PRESCRIPTIVE_RE,
     STRONG_INTERPRETIVE_RE,
     WEAK_INTERPRETIVE_RE,
     YEAR_RE,
@@ -62,6 +64,10 @@ class Feat:
         return bool(WEAK_INTERPRETIVE_RE.search(self.prep.unit.text))
 
     @functools.cached_property
+    def prescriptive(self) -> bool:
+        return bool(PRESCRIPTIVE_RE.search(self.prep.unit.text))
+
+    @functools.cached_property
     def attribution(self) -> bool:
         return bool(ATTRIBUTION_RE.search(self.prep.unit.text))
 
@@ -92,6 +98,7 @@ class Context:
     official_years: frozenset[str]
     heading_cover: dict[str, list[float]]
     positions: list[dict[str, list[int]]]  # per official unit: word -> positions
+    word_postings: dict[str, list[int]] = field(default_factory=dict)  # official word -> units
 
 
 def idf_weights(stem_sets: list[frozenset[str]]) -> dict[str, float]:
@@ -111,6 +118,13 @@ def cover_by_heading(heading: str, off: list[Prep], idf: dict[str, float]) -> li
     return [math.fsum(idf.get(s, 1.0) for s in stems & p.stems) / total for p in off]
 
 
+@functools.lru_cache(maxsize=100_000)
+def _related(a: str, b: str) -> bool:
+    """WordNet synonyms or forms of one word (a maintained lexical resource, shipped with the app)."""
+    lex = lexicon()
+    return a != b and (lex.synonyms(a, b) or lex.related_forms(a, b))
+
+
 def features(p: Prep, ctx: Context) -> Feat:
     idf, off = ctx.idf, ctx.off
     # fsum and sorted(): sets iterate in an order that changes with Python's hash seed, and the
@@ -128,6 +142,15 @@ def features(p: Prep, ctx: Context) -> Feat:
             for j in ctx.prefix_postings.get(stem[:PREFIX_LENGTH], ()):
                 if stem not in off[j].stems:
                     shared[j] = shared.get(j, 0.0) + PARTIAL_WEIGHT * w
+    # A word the official text lacks may be its synonym or another form of its word (WordNet:
+    # "tell"/"inform", "grading"/"grade"): partial credit, so a paraphrase is found past wording.
+    if SYNONYM_WEIGHT and ctx.word_postings:
+        novel = sorted({w for w in p.words if is_content(w) and w.isalpha() and len(w) > 2
+                        and _stem(w) not in ctx.official_stems})
+        for w in novel:
+            hits = {j for ow, js in ctx.word_postings.items() if _related(w, ow) for j in js}
+            for j in sorted(hits):
+                shared[j] = shared.get(j, 0.0) + SYNONYM_WEIGHT * idf.get(_stem(w), 1.0)
     cands = [Cand(j, w / weight * min(1.0, w / MIN_EVIDENCE)) for j, w in shared.items()]
     hcov = ctx.heading_cover.get(p.unit.section) if p.unit.section else None
     if hcov:

@@ -109,7 +109,7 @@ from app.enrich.link_scores import (
     Context, apply_order, cover_by_heading, features, idf_weights, item_consensus, item_lists,
 )
 from app.enrich.link_text import analyse as _analyse  # noqa: F401  (tests clear its cache)
-from app.enrich.link_text import prepare
+from app.enrich.link_text import is_content, prepare
 from app.enrich.link_types import CLAIMS, RELATIONS, Alignment, Link, Unit
 from app.enrich.word_diff import word_diff
 from app.text.cues import YEAR_RE
@@ -124,6 +124,16 @@ __all__ = [
     "QUOTE_MIN_CONTENT", "QUOTE_MIN_WORDS", "REPORT_LINK_MIN", "REPORT_MIN", "REPORT_STRONG",
     "REPORT_WEAK", "SHORTLIST", "SPAN_FULL", "STEM_LENGTH", "W_COVER", "W_FUZZ", "W_SPAN",
 ]
+
+
+def _word_postings(positions: list[dict[str, list[int]]]) -> dict[str, list[int]]:
+    """Official content word -> the official units holding it (for the synonym check)."""
+    out: dict[str, list[int]] = {}
+    for j, pos in enumerate(positions):
+        for w in pos:
+            if is_content(w) and w.isalpha() and len(w) > 2:
+                out.setdefault(w, []).append(j)
+    return out
 
 
 def align(commentary: Sequence[Unit], official: Sequence[Unit]) -> Alignment:
@@ -157,6 +167,7 @@ def align(commentary: Sequence[Unit], official: Sequence[Unit]) -> Alignment:
             h: cover_by_heading(h, off, idf) for h in {u.section for u in commentary if u.section}
         },
         positions=positions,
+        word_postings=_word_postings(positions),
     )
     feats = [features(p, ctx) for p in com]
     apply_order(feats)

@@ -13,7 +13,9 @@ of standard descriptive vocabularies of English:
 * HEDGES, EVIDENTIALS, BOOSTERS and ATTITUDE MARKERS: after Hyland (2005, "Metadiscourse",
   appendix of hedges, boosters and attitude markers) and Biber et al. (1999, "Longman
   Grammar", stance adverbials): words with which writers signal inference, forecast or
-  judgement ("suggests", "likely", "marks the first time", "this means").
+  judgement ("suggests", "likely", "the first time", "this means"), and the appraisal
+  vocabulary of argument (Martin & White 2005, "The Language of Evaluation": "a loophole",
+  "the right call", "falls short"), with the hearsay of news style ("critics say").
 * TIME-FRAME and BIOGRAPHY markers: the vocabulary of narrative background in news writing
   (time adverbials of the past, career and institution-founding verbs); see Bell (1991,
   "The Language of News Media") on background and history in news discourse.
@@ -118,14 +120,22 @@ STRONG_INTERPRETIVE = [
     "which means", "this shows", "this reflects", "reflects a", "points to", "hints at",
     "likely", "unlikely", "probably", "presumably", "perhaps", "possibly", "arguably",
     "apparently", "appears to", "appear to", "seems to", "seem to", "it seems",
-    "marks the first time", "is the first time", "was the first time",
-    "in other words", "remains to be seen", "it is unclear",
+    "the first time", "in other words", "remains to be seen", "it is unclear",
     "is expected to", "are expected to", "is set to", "are set to", "is poised to",
-    "is designed to signal", "a sign of", "a sign that", "a signal that", "a turning point",
+    "a sign of", "a sign that", "a signal that", "a turning point",
     "a milestone", "a clear message", "the message is",
     "we can expect", "one can expect", "it is worth noting", "noteworthy", "tellingly",
     "raises questions", "raises the question", "underscores",
     "demonstrates", "reveals", "illustrates", "confirms that",
+    # evaluation in argument and analysis (Hyland 2005 attitude markers; Martin & White 2005
+    # appraisal: judgement of worth, weakness and correctness)
+    "the right call", "the right decision", "the right approach", "a mistake", "a loophole",
+    "the weak point", "weak spot", "falls short", "fall short", "matters most", "matters more",
+    "a serious attempt", "a step forward", "a step back", "a real gap", "a welcome",
+    "is welcome", "is wrong", "are wrong", "is right to", "are right to", "too little",
+    "do little", "does little", "will not be enough", "is not enough", "are not enough",
+    "critics say", "critics argue", "supporters say", "observers say", "analysts say",
+    "experts say",
 ]
 STRONG_INTERPRETIVE_RE = re.compile(r"\b(?:" + _alternation(STRONG_INTERPRETIVE) + r")\b", re.I)
 
@@ -134,7 +144,7 @@ STRONG_INTERPRETIVE_RE = re.compile(r"\b(?:" + _alternation(STRONG_INTERPRETIVE)
 # no good official counterpart. Deontic "may not" (a prohibition) is excluded.
 WEAK_INTERPRETIVE = [
     "may", "might", "could", "would", "should we", "can be seen", "seems", "appears",
-    "significant", "notable", "notably", "remarkable", "striking", "surprising",
+    "notable", "notably", "remarkable", "striking", "surprising",
     "surprisingly", "interestingly", "importantly", "unfortunately", "fortunately",
     "ambitious", "modest", "vague", "bold", "controversial", "for the first time",
     "key question", "not enough", "clearly", "obviously", "undoubtedly", "certainly",
@@ -151,6 +161,11 @@ WEAK_INTERPRETIVE_RE = re.compile(
     r"\b(?:" + _alternation(WEAK_INTERPRETIVE) + r")\b(?!\s+not\b)|" + _EVALUATIVE,
     re.IGNORECASE,
 )
+
+# The writer's own prescription: deontic "should" / "ought to" in a commentary sentence that
+# attributes nothing ("Parliament should close the loophole") is the writer's judgement;
+# with an attribution ("She said firms should ...") it reports.
+PRESCRIPTIVE_RE = re.compile(r"\b(?:should|ought\s+to)\b", re.IGNORECASE)
 
 # A sentence opening with an anaphor continues the previous one ("This suggests...",
 # "That will probably...", "Such a move...", "Her emphasis on...").
@@ -171,21 +186,21 @@ DEMONSTRATIVE_RE = re.compile(
 
 # Time adverbials of the past and narrative-history markers (Bell 1991).
 PAST_FRAME = [
-    "traditionally", "historically", "previously", "formerly", "in the past", "as early as",
-    "as long ago as", "for decades", "for years", "over the years", "over the past",
-    "in recent years", "recent years have", "in previous years", "long been", "has long",
-    "have long", "has relied", "have relied", "was once", "were once", "at the time",
-    "back then", "years ago", "decades ago", "earlier this year", "last year", "since then",
-    "had already",
+    "historically", "previously", "formerly", "in the past", "as long ago as", "for decades",
+    "for years", "over the years", "over the past", "in recent years", "in previous years",
+    "long been", "has long", "have long", "was once", "were once", "at the time", "back then",
+    "years ago", "decades ago", "earlier this year", "last year", "since then", "had already",
+    "until recently", "in the early", "in the late", "in the mid", "has become", "have become",
 ]
-# Career and institution vocabulary of biographies and organisation histories.
+# Career and institution vocabulary of biographies and organisation histories (the "who is
+# who" and "about us" genres: birth, study, posts held, institutions founded).
 BIOGRAPHY = [
     "was born", "born in", "graduated", "alumnus", "alumna", "studied at", "received his",
-    "received her", "doctorate", "phd", "academician", "fellow of", "former", "formerly",
-    "served as", "has served", "was appointed", "became", "his career", "her career",
-    "career as", "veteran", "pioneer",
-    "pioneered", "pioneering", "founded", "co-founded", "initiated the", "dubbed",
-    "known as", "nicknamed", "headed", "advisor", "adviser", "mentor", "predecessor",
+    "received her", "doctorate", "phd", "fellow of", "member of the", "former", "formerly",
+    "has served", "was appointed", "became", "his career", "her career", "career as",
+    "veteran", "pioneer", "founded", "co-founded", "was established", "known as", "nicknamed",
+    "headed", "mentor", "predecessor", "teaches", "taught", "professor of", "lecturer",
+    "the author is", "the writer is", "is an independent", "non-profit", "think tank",
 ]
 BACKGROUND_RE = re.compile(
     r"\b(?:" + _alternation(PAST_FRAME + BIOGRAPHY) + r")\b", re.IGNORECASE
