@@ -28,3 +28,10 @@ def wire_page(tmp_path):
     path = tmp_path / "wire.html"
     path.write_text(samples_html.wire_page(), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def report_pdf():
+    from tests.text.formats import samples_pdf
+
+    return samples_pdf.two_column_report(12)
