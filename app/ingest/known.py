@@ -93,7 +93,9 @@ def load_known(path: Path, tag: str) -> dict[str, dict]:
 def known_document(path: str, entry: dict, file_stat: tuple[int, int] | None) -> SourceDocument:
     """An unchanged front-matter file (or file with a sidecar) as `remember` recorded it; its body
     is not read."""
-    sidecar = entry.get("sidecar")
-    return SourceDocument(dict(entry["meta"]), None, path, entry["first_line"], entry["sha256"],
-                          list(entry["warnings"]), sidecar["path"] if sidecar else path, dict(entry["key_lines"]),
-                          entry["fingerprint"], file_stat, sidecar=sidecar)
+    doc = SourceDocument(dict(entry["meta"]), None, path, entry["first_line"], entry["sha256"],
+                         list(entry["warnings"]), path, dict(entry["key_lines"]), entry["fingerprint"], file_stat)
+    if "sidecar" in entry:
+        doc.sidecar = entry["sidecar"]
+        doc.meta_path = doc.sidecar["path"]
+    return doc

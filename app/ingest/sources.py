@@ -84,16 +84,17 @@ def _collect(paths: Iterable[Path], max_bytes: int, known: dict[str, dict] | Non
 
     for manifest in manifests:
         read_manifest(manifest, read, covered, result, max_bytes, found.roots.get(str(manifest)))
+    sidecars = found.sidecars
     for path in texts:
-        sidecar = found.sidecars.get(path)
+        sidecar = sidecars.get(path) if sidecars else None
         if path in covered:
             if sidecar is not None:
                 result.fail(SourceError(sidecar, f"{shown(os.path.basename(path))} also has a manifest entry; "
                                                  "give its metadata in one place"))
             continue
         entry = known.get(path) if known else None
-        suffix = os.path.splitext(path)[1].lower()
-        limit = limits.get(suffix, max_bytes)
+        suffix = path[path.rfind("."):].lower()  # every path found ends in a source suffix (see discover)
+        limit = limits.get(suffix, max_bytes) if limits else max_bytes
         try:
             st = os.stat(path)
             check_size(path, st.st_size, limit)
