@@ -18,6 +18,10 @@ MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 # A .docx is a zip: refuse one whose parts unpack to more than any document needs.
 MAX_UNPACKED = 200 * 1024 * 1024
 _SPACE_RE = re.compile(r"\s+")
+# python-docx's blank template states these; a file saved from it without setting them states
+# nothing about its own author or date.
+_TEMPLATE_AUTHOR = "python-docx"
+_TEMPLATE_CREATED = (2013, 12, 23)
 _HEADING_STYLE_RE = re.compile(r"^(?:heading\s*\d|title|subtitle)$", re.I)
 
 
@@ -118,9 +122,9 @@ def _meta(document) -> dict[str, str]:
     if title:
         meta["title"] = title
     author = _SPACE_RE.sub(" ", props.author or "").strip()
-    if author:
+    if author and author != _TEMPLATE_AUTHOR:
         meta["author"] = author
-    # Only a creation date the file states; python-docx never fills one in when reading.
-    if props.created is not None:
-        meta["date"] = props.created.date().isoformat()
+    created = props.created
+    if created is not None and (created.year, created.month, created.day) != _TEMPLATE_CREATED:
+        meta["date"] = created.date().isoformat()
     return meta
