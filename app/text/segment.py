@@ -16,12 +16,19 @@ _SMALL_WORDS = frozenset(
 )
 _ITEM_RE = re.compile(r"^\s*(?:\(\d{1,3}\)|\([a-zA-Z]\)|\d{1,3}[.)](?=\s)|[a-zA-Z]\)|[-*•·])\s*")
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-# "(Xinhua News Agency, Beijing, April 26) —" or "BEIJING, April 26 (Xinhua) --" or "WASHINGTON —"
+# "(Xinhua News Agency, Beijing, April 26) —", "BEIJING, Oct. 31 (Xinhua) --", "WASHINGTON —",
+# "WASHINGTON (Reuters) -", "Brussels, 12 March 2025 —": a place, then a date or an agency or
+# both, then a dash. A place in mixed case needs a date, so "Paris — The" stays a sentence.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?"
+_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
+_DASH = r"(?:—|–|--|-(?=\s))"
 _DATELINE_RES = (
     re.compile(r"^\s*(\([^()\n]{2,120}\))\s*(?:—|–|--|-)\s*"),
     re.compile(
-        r"^\s*([A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
-        r"(?:\s*\([^()\n]{2,60}\))?)\s*(?:—|–|--)\s*"
+        rf"^\s*([A-Z][A-Z .'’-]{{1,40}}(?:,\s*{_DATE})?(?:\s*\([^()\n]{{2,60}}\))?)\s*({_DASH})\s*"
+    ),
+    re.compile(
+        rf"^\s*([A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,3}},\s*{_DATE}(?:\s*\([^()\n]{{2,60}}\))?)\s*({_DASH})\s*"
     ),
 )
 # A full stop glued to the next sentence ("governance.Xi emphasized"): syntok usually splits
@@ -149,8 +156,13 @@ def _split_dateline(text: str) -> tuple[str | None, str]:
     for pattern in _DATELINE_RES:
         m = pattern.match(text)
         # A sentence starts after a dateline; "AI — and how to govern it" is no dateline.
-        if m and len(text) > m.end() and not text[m.end():].lstrip()[:1].islower():
-            return m.group(1).strip(), text[m.end():].strip()
+        if not m or len(text) <= m.end() or text[m.end():].lstrip()[:1].islower():
+            continue
+        # A lone hyphen is a dateline's dash only after an agency or a date ("WASHINGTON
+        # (Reuters) -"); after a bare word it is more likely the sentence's own ("AI - The").
+        if m.lastindex and m.lastindex > 1 and m.group(2) == "-" and not re.search(r"[(\d]", m.group(1)):
+            continue
+        return m.group(1).strip(), text[m.end():].strip()
     return None, text
 
 

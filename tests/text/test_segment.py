@@ -357,3 +357,23 @@ def test_segment_keeps_every_unit_within_the_limit():
     segments = segment(body, "Title", max_chars=150).segments
     assert segments and all(len(s.text) <= 150 for s in segments)
     assert {s.kind for s in segments} == {"sentence"}  # a heading that long is no heading
+
+
+@pytest.mark.parametrize("first, dateline, first_sentence", [
+    ("BEIJING, Oct. 31 (Xinhua) -- Chinese leaders called for healthy development of AI.",
+     "BEIJING, Oct. 31 (Xinhua)", "Chinese leaders called for healthy development of AI."),
+    ("WASHINGTON (Reuters) - The White House issued an order on Monday.",
+     "WASHINGTON (Reuters)", "The White House issued an order on Monday."),
+    ("Brussels, 12 March 2025 — The Commission published the code.",
+     "Brussels, 12 March 2025", "The Commission published the code."),
+    ("NEW YORK, March 3, 2025 (AP) — Officials said the rules were ready.",
+     "NEW YORK, March 3, 2025 (AP)", "Officials said the rules were ready."),
+    ("San Francisco, Jan. 5 – The company released a model.", "San Francisco, Jan. 5", "The company released a model."),
+    # a lone hyphen after a bare word, or a mixed-case word with no date, is the sentence's own
+    ("AI - The future is already here.", None, "AI - The future is already here."),
+    ("Paris — The city hosted the summit.", None, "Paris — The city hosted the summit."),
+])
+def test_news_agency_datelines_in_their_usual_forms(first, dateline, first_sentence):
+    seg = segment(f"A Plan for AI\n{first}\nA second paragraph.\n", title="A Plan for AI")
+    assert seg.dateline == dateline
+    assert seg.segments[0].text == first_sentence
