@@ -17,28 +17,48 @@ from fastapi.testclient import TestClient
 
 from app.ingest.pipeline import run
 from app.web.app import create_app
-from tests.ingest.fake_reader import fake_html_reader, fake_pdf, fake_pdf_reader  # noqa: F401 - fixtures
+from tests.text.formats.samples_html import NEWS_HEADLINE, news_agency_page
 
-pytestmark = pytest.mark.usefixtures("fake_pdf_reader", "fake_html_reader")
-
-# A sentence runs over the page break; the paragraph's next sentence starts on page 2.
-PAGE_1 = ("# Strategy\n\nThe council adopts this strategy today.\n\n"
-          "Its first aim is to keep every model safe and the second aim is to keep")
-PAGE_2 = ("every model open to inspection by the public. Each provider shall report serious incidents "
-          "within fifteen days.")
-PAGE_3 = "The strategy is reviewed every two years."
+# A sentence runs over the first page break ("Its first aim ... open / to inspection ...") and the
+# next one starts on page 2 inside the same paragraph; a running header on every page.
+PAGES = [
+    ["Strategy", "", "The council adopts this strategy today, after a year of consultation.", "",
+     "Its first aim is to keep every model safe for the people who use it, and",
+     "its second aim is to keep every model that the public sector buys open"],
+    ["to inspection by the public. Each provider shall report serious incidents",
+     "to the regulator within fifteen days of becoming aware of them."],
+    ["The strategy is reviewed every two years."],
+]
 NOTE = "---\ntitle: A note\nkind: commentary\n---\nThe note reads the strategy closely.\n"
-PAGE = "<html><head><title>Ministry page</title></head><body><p>The ministry publishes its AI rules.</p></body></html>"
+
+
+def strategy_pdf(pages: list[list[str]] = PAGES, header: str = "Council strategy 2025") -> bytes:
+    """A PDF as a word processor lays one out: one column, a running header, page numbers."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(False)
+    for n, lines in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "I", 9)
+        pdf.text(15, 15, header)
+        for row, line in enumerate(lines):
+            if line:
+                pdf.set_font("Helvetica", "B" if row == 0 and n == 1 else "", 14 if row == 0 and n == 1 else 11)
+                pdf.text(15, 30 + 7 * row, line)
+        pdf.set_font("Helvetica", "", 9)
+        pdf.text(180, 285, f"Page {n}")
+    return bytes(pdf.output())
 
 
 @pytest.fixture
 def archive(tmp_path, make_settings):
     folder = tmp_path / "src"
     folder.mkdir()
-    (folder / "strategy.pdf").write_bytes(fake_pdf(PAGE_1, PAGE_2, PAGE_3))
+    (folder / "strategy.pdf").write_bytes(strategy_pdf())
     (folder / "strategy.pdf.toml").write_text('title = "AI strategy"\nkind = "official"\ndate = "2025-03-12"\n',
                                               encoding="utf-8")
-    (folder / "rules.html").write_text(PAGE, encoding="utf-8")
+    (folder / "rules.html").write_text(news_agency_page(), encoding="utf-8")
     (folder / "rules.html.yaml").write_text("kind: official\n", encoding="utf-8")
     (folder / "note.md").write_text(NOTE, encoding="utf-8")
     settings = make_settings()
@@ -65,6 +85,7 @@ def test_a_web_page_is_only_ever_a_download(archive):
     c, folder, _ = archive
     r = c.get("/documents/rules/source")
     assert r.status_code == 200 and _sha(r.content) == _sha((folder / "rules.html").read_bytes())
+    assert c.get("/api/documents/rules").json()["title"] == NEWS_HEADLINE  # the page's own title, the sidecar has none
     assert r.headers["content-disposition"].startswith("attachment")
     assert "sandbox" in [v.strip() for v in r.headers.get_list("content-security-policy")]
 
@@ -87,7 +108,7 @@ def test_the_document_page_links_to_its_source_file(archive):
     c, folder, _ = archive
     size = (folder / "strategy.pdf").stat().st_size
     page = c.get("/documents/strategy").text
-    assert f'<a href="/documents/strategy/source">Source file (PDF, {size} bytes)</a>' in page
+    assert size > 1024 and f'<a href="/documents/strategy/source">Source file (PDF, {size / 1024:.1f} KB)</a>' in page
     assert c.get("/api/documents/strategy").json()["source_file"] == {
         "url": "/documents/strategy/source", "media_type": "application/pdf", "size": size}
 
@@ -111,8 +132,10 @@ def test_each_passage_has_the_page_it_starts_on(archive):
     assert pages == {
         "Strategy": 1, "The council adopts t": 1,
         "Its first aim is to ": 1,  # runs over the page break: cited where it starts
-        "Each provider shall ": 2, "The strategy is revi": 3,
+        "Each provider shall ": 2,  # starts on page 2, inside the paragraph begun on page 1
+        "The strategy is revi": 3,
     }
+    assert not any("Council strategy" in text or "Page " in text for text in by_text)  # the header and page numbers
     assert all(p["page"] is None for p in _passages(c, "note").values())  # a format without pages
 
 
