@@ -17,44 +17,58 @@ from app.ingest.pipeline import IngestError, run
 from app.ingest.sources import collect
 from app.web.app import create_app
 from tests.helpers import ROOT, SEEDS
-from tests.ingest.fake_reader import fake_pdf, fake_pdf_reader  # noqa: F401 - the fixture
+from tests.text.formats.samples_pdf import encrypted_pdf, scanned_pdf
+from tests.web.test_source_file import PAGES, strategy_pdf
 
-BODY = ("# Aims\n\nThe council adopts this strategy today. Its first aim is to keep models safe.\n\n"
-        "Each provider shall report serious incidents within fifteen days.")
+# The text of PAGES as one would write it in Markdown: the same sentences.
+BODY = ("Strategy\n\nThe council adopts this strategy today, after a year of consultation.\n\n"
+        + " ".join(PAGES[0][4:] + PAGES[1]) + "\n\n" + PAGES[2][0] + "\n")
 META = {"title": "National AI strategy", "kind": "official", "date": "2025-03-12"}
+PAGE = """<!DOCTYPE html><html><head><title>Council adopts AI strategy | Council</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav><div class="cookie">We use cookies. Accept cookies</div>
+<article><h1>Strategy</h1>
+{paragraphs}
+</article><footer>Copyright 2025 The Council</footer></body></html>"""
 
 
 def _ids(settings, slug: str = "strategy") -> dict[str, str]:
     with TestClient(create_app(settings)) as c:
-        return {p["text"]: p["id"] for p in c.get(f"/api/documents/{slug}").json()["passages"]}
+        return {p["text"]: p["id"] for p in c.get(f"/api/documents/{slug}").json()["passages"] if p["unit"] != "heading"}
 
 
 def _sidecar(folder: Path, name: str) -> None:
     (folder / f"{name}.toml").write_text("".join(f'{k} = "{v}"\n' for k, v in META.items()), encoding="utf-8")
 
 
-@pytest.mark.usefixtures("fake_pdf_reader")
-def test_replacing_the_markdown_by_a_pdf_of_the_same_text_keeps_every_id(tmp_path, make_settings):
+def _web_page() -> str:
+    paragraphs = BODY.split("\n\n")[1:]
+    return PAGE.format(paragraphs="\n".join(f"<p>{p.strip()}</p>" for p in paragraphs))
+
+
+@pytest.mark.parametrize("name, data", [("strategy.pdf", strategy_pdf), ("strategy.html", lambda: _web_page().encode())],
+                         ids=["pdf", "html"])
+def test_replacing_the_markdown_by_a_pdf_or_web_page_of_the_same_text_keeps_every_id(tmp_path, make_settings,
+                                                                                     name, data):
     folder = tmp_path / "src"
     folder.mkdir()
     front = "".join(f"{k}: {v}\n" for k, v in META.items())
-    (folder / "strategy.md").write_text(f"---\n{front}---\n{BODY}\n", encoding="utf-8")
+    (folder / "strategy.md").write_text(f"---\n{front}---\n{BODY}", encoding="utf-8")
     settings = make_settings()
     run(settings, [folder])
     before = _ids(settings)
     (folder / "strategy.md").unlink()
-    (folder / "strategy.pdf").write_bytes(fake_pdf(*BODY.split("\n\n", 1)))  # the same text over two pages
-    _sidecar(folder, "strategy.pdf")
+    (folder / name).write_bytes(data())
+    _sidecar(folder, name)
     summary = run(settings, [folder])
-    assert summary.changed == ["strategy"] and not summary.retired  # the same document, now from the PDF
-    assert _ids(settings) == before and len(before) == 4
+    assert summary.changed == ["strategy"] and not summary.retired  # the same document, now from the new file
+    after = _ids(settings)
+    assert len(before) == 4 and after == before, (before, after)
 
 
-@pytest.mark.usefixtures("fake_pdf_reader")
 def test_reading_an_unchanged_pdf_again_keeps_every_id_and_switches_nothing(tmp_path, make_settings):
     folder = tmp_path / "src"
     folder.mkdir()
-    (folder / "strategy.pdf").write_bytes(fake_pdf(*BODY.split("\n\n", 1)))
+    (folder / "strategy.pdf").write_bytes(strategy_pdf())
     _sidecar(folder, "strategy.pdf")
     settings = make_settings()
     run(settings, [folder])
@@ -63,14 +77,31 @@ def test_reading_an_unchanged_pdf_again_keeps_every_id_and_switches_nothing(tmp_
     os.utime(folder / "strategy.pdf", (later, later))  # a new mtime: the file is read and hashed again
     summary = run(settings, [folder])
     assert summary.unchanged == 1 and not summary.switched
+    assert _ids(settings) == before and len(before) >= 4
+
+
+@pytest.mark.parametrize("data, reason", [(scanned_pdf, "no text layer; OCR is not supported"),
+                                          (encrypted_pdf, "encrypted PDF")], ids=["scan", "encrypted"])
+def test_an_unreadable_pdf_is_named_and_the_previous_archive_keeps_serving(tmp_path, make_settings, data, reason):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "strategy.pdf").write_bytes(strategy_pdf())
+    _sidecar(folder, "strategy.pdf")
+    settings = make_settings()
+    run(settings, [folder])
+    before = _ids(settings)
+    (folder / "strategy.pdf").write_bytes(data())
+    with pytest.raises(IngestError) as refused:
+        run(settings, [folder])
+    (error,) = refused.value.errors
+    assert str(error).startswith(f"{folder / 'strategy.pdf'}: {reason}")
     assert _ids(settings) == before
 
 
-@pytest.mark.usefixtures("fake_pdf_reader")
 def test_each_format_has_its_own_size_limit(tmp_path, make_settings):
     folder = tmp_path / "src"
     folder.mkdir()
-    (folder / "strategy.pdf").write_bytes(fake_pdf(BODY + "\n\n" + "More text here. " * 500))
+    (folder / "strategy.pdf").write_bytes(strategy_pdf())
     _sidecar(folder, "strategy.pdf")
     size = (folder / "strategy.pdf").stat().st_size
     assert not collect([folder], max_bytes=1000, limits={".pdf": size}).errors  # over the text limit, within the PDF's
