@@ -14,19 +14,18 @@ from fastapi.testclient import TestClient
 from app.ingest.pipeline import IngestError, check, run
 from app.ingest.sources import collect
 from app.web.app import create_app
-from tests.ingest.fake_reader import fake_pdf, fake_pdf_reader  # noqa: F401 - the fixture
+from tests.text.formats.samples_pdf import encrypted_pdf
+from tests.web.test_source_file import strategy_pdf
 
-pytestmark = pytest.mark.usefixtures("fake_pdf_reader")
-
-PAGE_1 = "# Strategy\n\nThe council adopts this strategy today. Its first aim is to keep models safe."
-PAGE_2 = "Each provider shall report serious incidents within fifteen days."
+PAGE = ("<html><head><title>Title from the page</title></head><body><article><h1>Title from the page</h1>"
+        "<p>The ministry publishes its rules on artificial intelligence today.</p></article></body></html>")
 SIDECAR = 'title = "National AI strategy"\nkind = "official"\ndate = "2025-03-12"\npublisher = "The Council"\n'
 
 
-def _folder(tmp_path: Path, sidecar: str | None = SIDECAR, name: str = "strategy.pdf.toml", **pdf) -> Path:
+def _folder(tmp_path: Path, sidecar: str | None = SIDECAR, name: str = "strategy.pdf.toml") -> Path:
     folder = tmp_path / "src"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "strategy.pdf").write_bytes(fake_pdf(PAGE_1, PAGE_2, **pdf))
+    (folder / "strategy.pdf").write_bytes(strategy_pdf())
     if sidecar is not None:
         (folder / name).write_text(sidecar, encoding="utf-8")
     return folder
@@ -42,7 +41,7 @@ def test_a_pdf_takes_its_metadata_from_its_sidecar(tmp_path):
     (doc,) = got.documents  # the sidecar is not a document of its own
     assert (doc.slug, doc.meta["title"], doc.meta["kind"], doc.meta["date"]) == (
         "strategy", "National AI strategy", "official", "2025-03-12")
-    assert doc.media_type == "application/pdf" and doc.page_lines == [1, 4]
+    assert doc.media_type == "application/pdf" and len(doc.page_lines) == 3 and doc.raw == strategy_pdf()
 
 
 def test_a_yaml_sidecar_works_the_same(tmp_path):
@@ -77,10 +76,15 @@ def test_kind_never_comes_from_the_file_and_its_absence_names_the_sidecar(tmp_pa
 
 
 def test_the_files_own_title_fills_only_what_the_sidecar_leaves_empty(tmp_path):
-    (doc,) = collect([_folder(tmp_path, 'kind = "official"\n', title="Title from the PDF")]).documents
-    assert doc.meta["title"] == "Title from the PDF"
-    (doc,) = collect([_folder(tmp_path / "b", SIDECAR, title="Title from the PDF")]).documents
-    assert doc.meta["title"] == "National AI strategy"
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "rules.html").write_text(PAGE, encoding="utf-8")
+    (folder / "rules.html.toml").write_text('kind = "official"\n', encoding="utf-8")
+    (doc,) = collect([folder]).documents
+    assert doc.meta["title"] == "Title from the page"
+    (folder / "rules.html.toml").write_text('kind = "official"\ntitle = "The sidecar\'s title"\n', encoding="utf-8")
+    (doc,) = collect([folder]).documents
+    assert doc.meta["title"] == "The sidecar's title"
 
 
 def test_a_sidecar_without_its_file_is_an_error(tmp_path):
@@ -98,12 +102,15 @@ def test_two_sidecars_for_one_file_are_an_error(tmp_path):
 
 
 def test_a_manifest_entry_gives_metadata_too(tmp_path):
-    folder = _folder(tmp_path, sidecar=None, title="Title from the PDF")
-    (folder / "manifest.toml").write_text('[[document]]\nfile = "strategy.pdf"\nkind = "official"\n', encoding="utf-8")
+    folder = _folder(tmp_path, sidecar=None)
+    (folder / "rules.html").write_text(PAGE, encoding="utf-8")
+    (folder / "manifest.toml").write_text('[[document]]\nfile = "strategy.pdf"\nkind = "official"\ntitle = "Strategy"\n'
+                                          '[[document]]\nfile = "rules.html"\nkind = "official"\n', encoding="utf-8")
     got = collect([folder])
     assert not got.errors
-    (doc,) = got.documents
-    assert (doc.meta["kind"], doc.meta["title"], doc.page_lines) == ("official", "Title from the PDF", [1, 4])
+    rules, strategy = got.documents
+    assert (strategy.meta["title"], len(strategy.page_lines)) == ("Strategy", 3)
+    assert (rules.meta["kind"], rules.meta["title"], rules.page_lines) == ("official", "Title from the page", None)
 
 
 def test_check_refuses_the_sidecars_ingest_refuses(tmp_path, make_settings):
@@ -119,11 +126,11 @@ def test_a_format_error_names_the_file_and_the_previous_archive_keeps_serving(tm
     folder = _folder(tmp_path)
     settings = make_settings()
     run(settings, [folder])
-    (folder / "strategy.pdf").write_bytes(b"ENCRYPTED\x00")
+    (folder / "strategy.pdf").write_bytes(encrypted_pdf())
     with pytest.raises(IngestError) as refused:
         run(settings, [folder])
     (error,) = refused.value.errors
-    assert str(error) == f"{folder / 'strategy.pdf'}: encrypted PDF; give the archive a copy without a password"
+    assert str(error).startswith(f"{folder / 'strategy.pdf'}: encrypted PDF")
     with TestClient(create_app(settings)) as c:
         assert c.get("/api/documents/strategy").json()["title"] == "National AI strategy"
 
