@@ -18,6 +18,7 @@ import re
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
@@ -45,9 +46,9 @@ def _missing(what: str) -> None:
     pytest.skip(f"{what}; run scripts/test.sh to install it")
 
 
-@pytest.fixture(scope="session")
-def live_server(seed_settings):
-    """Base URL of a real HTTP server (uvicorn, own thread) serving the seeded archive."""
+@contextmanager
+def serve(settings):
+    """Base URL of a real HTTP server (uvicorn, own thread) serving the archive of `settings`."""
     import uvicorn
 
     from app.web.app import create_app
@@ -56,7 +57,7 @@ def live_server(seed_settings):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(seed_settings), log_level="warning", lifespan="on")
+    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="live-server")
     thread.start()
@@ -65,10 +66,19 @@ def live_server(seed_settings):
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the live server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(seed_settings):
+    """Base URL of a live server over the session's seeded archive."""
+    with serve(seed_settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

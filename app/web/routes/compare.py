@@ -1,8 +1,13 @@
-"""Cross-references: the side-by-side compare view and the links API."""
+"""Cross-references: the compare view (official and commentary on shared rows) and the links API."""
 
-from fastapi import APIRouter, HTTPException, Request
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from app.store import browse
+from app.store.models import Passage
 
 from app.web import resolve, serialize, urls
 from app.enrich.links import word_diff
@@ -10,6 +15,45 @@ from app.web.routes.params import AnyDocument
 from app.web.deps import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["cross-references"])
+CLAIMS = ("reports", "interprets", "background")
+
+
+@dataclass
+class Row:
+    """One line of the compare grid: an official sentence (None for commentary that reports none)
+    and the commentary sentences whose best link is to it."""
+
+    official: Passage | None
+    commentary: list[Passage] = field(default_factory=list)
+
+
+def rows(view: browse.CompareView) -> list[Row]:
+    """The official text in its own order, each sentence beside the commentary that reports it.
+
+    A commentary sentence linked to no official sentence gets a row of its own right after the row
+    of the linked commentary sentence before it, so it stays next to what the commentator was
+    discussing; the official column of that row is left empty rather than pairing it falsely.
+    """
+    official = view.official_passages  # headings too: they get full-width rows of their own
+    where = {p.id: i for i, p in enumerate(official)}
+    paired: dict[int, list[Passage]] = {}
+    loose: dict[int, list[Passage]] = {}  # official index after whose row they go; -1 before any
+    last = -1
+    for c in view.commentary_passages:
+        if c.kind == "heading":
+            continue
+        anchor = next((where[link.passage.id] for link in view.links.get(c.id, []) if link.passage.id in where), None)
+        if anchor is None:
+            loose.setdefault(last, []).append(c)
+        else:
+            paired.setdefault(anchor, []).append(c)
+            last = anchor
+    out = [Row(None, loose[-1])] if -1 in loose else []
+    for i, o in enumerate(official):
+        out.append(Row(o, paired.get(i, [])))
+        if i in loose:
+            out.append(Row(None, loose[i]))
+    return out
 
 
 def claim_diffs(view: browse.CompareView) -> dict[tuple[str, str], list[dict]]:
@@ -25,15 +69,29 @@ def claim_diffs(view: browse.CompareView) -> dict[tuple[str, str], list[dict]]:
     return diffs
 
 
+def claim_counts(view: browse.CompareView) -> dict[str, int]:
+    counts = dict.fromkeys(CLAIMS, 0)
+    for c in view.commentary_passages:
+        if c.claim in counts:
+            counts[c.claim] += 1
+    return counts
+
+
 @router.get("/compare/{slug}", include_in_schema=False)
-def compare_page(request: Request, slug: str, session: PageSessionDep):
-    """A commentary and its official text side by side, links and labels on every sentence."""
+def compare_page(request: Request, slug: str, session: PageSessionDep,
+                 claim: str | None = Query(None, max_length=20, description="Show only commentary sentences with this label")):
+    """A commentary and its official text on shared rows, links and labels on every sentence."""
     doc = resolve.document(session, slug, moved_to=urls.compare)
     if doc.kind != "commentary":
         raise HTTPException(404, f"'{slug}' is an official text; compare views start from a commentary on it.")
     view = browse.compare_view(session, doc)
-    return render(request, "compare.html", {"view": view, "doc": doc, "diffs": claim_diffs(view),
-                                            "json_url": urls.api_crossrefs(slug)})
+    chosen = claim if claim in CLAIMS else None  # an unknown label filters nothing rather than everything
+    return render(request, "compare.html", {
+        "view": view, "doc": doc, "diffs": claim_diffs(view), "rows": rows(view), "claim": chosen,
+        "counts": claim_counts(view), "claims": CLAIMS,
+        "claim_url": lambda c: urls.with_query(urls.compare(slug), claim=c),
+        "json_url": urls.api_crossrefs(slug), "canonical": urls.compare(slug),
+    })
 
 
 @router.get("/api/crossrefs", summary="Cross-references of a document",

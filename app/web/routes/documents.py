@@ -32,7 +32,7 @@ def api_documents(session: SessionDep, kind: Kind = None, limit: DocumentLimit =
 
 
 @router.get("/documents/{slug}", include_in_schema=False)
-def reader(request: Request, slug: str, session: PageSessionDep, at: str | None = None, was: str | None = None):
+def reader(request: Request, slug: str, session: PageSessionDep, at: landing.SentenceId = None, was: landing.SentenceId = None):
     """A document to read, every passage addressable by its id; `at` names the sentence a link is for
     (app/web/landing.py: a corrected one redirects to its successor, a removed one is shown)."""
     doc = resolve.document(session, slug, moved_to=urls.document, gone=lambda d: render(
@@ -85,7 +85,6 @@ def source_file(request: Request, slug: str, session: SessionDep):
                         filename=f"{doc.slug}{SOURCE_KINDS.get(media, ('', ''))[1]}",
                         content_disposition_type="inline" if inline else "attachment",
                         headers={"Content-Security-Policy": "sandbox"})
-
 
 
 @router.get("/api/documents/{slug}", summary="One document and its passages",

@@ -17,7 +17,7 @@ from app.store import reads as queries
 
 from app.search import engine as search
 
-from app.web import serialize, urls
+from app.web import citing, serialize, urls
 from app.config import Settings
 from app.web import pagecache
 from app.search.engine import Filters, SearchError
@@ -328,6 +328,7 @@ def search_page(request: Request, session: PageSessionDep, settings: SettingsDep
         "out": out, "p": p, "problem": problem, "page_size": PAGE, "page_url": page_url,
         "labels": browse.theme_labels(session), "near_min": search.NEAR_MIN, "max_query_chars": settings.max_query_chars,
         "json_url": urls.api_search(**params, offset=p["offset"] or None) if q.strip() and not problem else None,
+        "cites": citing.for_results(session, request.app.state.base_url, [r.id for r in out.results] if out else []),
     }, status_code=status)
 
 

@@ -1,0 +1,41 @@
+"""The Cite control of each search result: a ready plain-text citation, its permalink and a
+readable reference ("Xinhua, 26 April 2025, ¶ 10") in place of the sentence's id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.store.models import Document, Passage
+from app.web import cite, urls
+
+QUOTE_CHARS = 600  # a longer sentence is quoted clipped on a results page; its /s/ page cites it whole
+
+
+def reference(p: Passage, doc: Document) -> str:
+    """Who, when and which paragraph: for display only (the permalink stays the id)."""
+    when = doc.date and len(doc.date) == 10 and dt.date.fromisoformat(doc.date).strftime("%-d %b %Y") or doc.date
+    parts = [doc.publisher or doc.author or doc.title, when, f"¶ {p.paragraph}" if p.paragraph else None]
+    return ", ".join(x for x in parts if x)
+
+
+def for_results(session: Session, base_url: str, ids: list[str]) -> dict[str, dict]:
+    """id -> {text, ref, link} for the sentences of one page of results (two queries, not one per hit)."""
+    if not ids:
+        return {}
+    passages = {p.id: p for p in session.scalars(select(Passage).where(Passage.id.in_(ids)))}
+    docs = {d.id: d for d in session.scalars(select(Document).where(
+        Document.id.in_({p.document_id for p in passages.values()})))}
+    out = {}
+    for pid, p in passages.items():
+        doc = docs.get(p.document_id)
+        if doc is None:
+            continue
+        link = urls.absolute(base_url, urls.directive(pid) if p.is_directive else urls.passage(pid))
+        quoted = p if len(p.text) <= QUOTE_CHARS else SimpleNamespace(
+            id=p.id, page=p.page, speaker=p.speaker, text=p.text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …")
+        out[pid] = {"text": cite.citations(quoted, doc, link)["text"], "ref": reference(p, doc), "link": link}
+    return out
