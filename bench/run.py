@@ -29,6 +29,7 @@ from pathlib import Path
 
 from bench import corpus as corpus_mod
 from bench import cpu, fts, load, pgcache, procs, report, workload
+from bench import pdf as pdf_bench
 from bench.procs import ROOT
 
 OUT = ROOT / "bench" / "out"
@@ -386,6 +387,7 @@ def parse_args(argv=None):
     ap.add_argument("--skip-ingest", action="store_true", help="reuse bench/out/data-N if present (dev only)")
     ap.add_argument("--skip-add", action="store_true", help="skip the add-one-document measurement")
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--no-pdf", action="store_true", help="skip the 300-page PDF ingest (bench.pdf)")
     ap.add_argument("--quiet-wait", type=float, default=60.0,
                     help="before each measurement, wait up to this many seconds for other processes to calm down")
     ap.add_argument("--quiet-threshold", type=float, default=15.0,
@@ -425,6 +427,9 @@ def main(argv=None) -> int:
         largest = str(max(cfg.sizes))
         if not cfg.no_profile:
             results["profile"] = profile_phase(int(largest), results["sizes"][largest], cfg)
+        if not cfg.no_pdf:
+            log("a 300-page PDF with running headers, ingested end to end")
+            results["pdf"] = pdf_bench.measure(log=log)
     finally:
         procs.stop_all()
     results["seconds"] = time.perf_counter() - started

@@ -147,10 +147,13 @@ def _edges(page: list[str]) -> tuple[list[int], list[int]]:
 
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """Take off each page's top and bottom lines that repeat across pages, and page numbers."""
-    counts: Counter[str] = Counter()
+    # Counted by where on the page the line is (second from the top, last...), as a running
+    # line is printed in the same place on every page it is on.
+    counts: Counter[tuple[int, str]] = Counter()
     for page in pages:
         top, bottom = _edges(page)
-        counts.update({_shape(page[i]) for i in top + bottom})
+        counts.update({(n, _shape(page[i])) for n, i in enumerate(top)})
+        counts.update({(-1 - n, _shape(page[i])) for n, i in enumerate(bottom)})
     # On a long document a running line need not be on every page (odd and even pages differ),
     # but it is on many; on a short one, twice is enough to tell it from text.
     threshold = max(2, len(pages) // 4)
@@ -158,9 +161,10 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     for page in pages:
         page = list(page)
         top, bottom = _edges(page)
-        for side in (top, bottom):
-            for i in side:  # from the edge inwards; stop at the first line that is text
-                if counts[_shape(page[i])] >= threshold or _PAGE_NUMBER_RE.match(page[i]):
+        for side, sign in ((top, 1), (bottom, -1)):
+            for n, i in enumerate(side):  # from the edge inwards; stop at the first line of text
+                place = n if sign == 1 else -1 - n
+                if counts[(place, _shape(page[i]))] >= threshold or _PAGE_NUMBER_RE.match(page[i]):
                     page[i] = ""
                 else:
                     break

@@ -158,29 +158,3 @@ def encrypted_pdf(password: str = "secret") -> bytes:
 
 def corrupt_pdf() -> bytes:
     return b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nthis is not a PDF object\n%%EO"
-
-
-def long_report(pages: int = 300, words_per_page: int = 500) -> bytes:
-    """One column, a running header and page numbers: the size of a long white paper."""
-    from fpdf import FPDF
-
-    vocabulary = ("the ministry will assess systems that support decisions about people and publish "
-                  "its findings each year with evidence from audits testing and public consultation").split()
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_auto_page_break(False)
-    n = 0
-    for page in range(1, pages + 1):
-        pdf.add_page()
-        pdf.set_font("Helvetica", "I", 8)
-        pdf.text(15, 12, "Long-term Strategy for Artificial Intelligence")
-        pdf.set_font("Helvetica", "", 7)
-        words = []
-        for _ in range(words_per_page):
-            words.append(vocabulary[n % len(vocabulary)])
-            n += 1
-            if n % 23 == 0:
-                words[-1] += "."
-        for row, line in enumerate(_wrap(" ".join(words), 120)):
-            pdf.text(15, 20 + row * 3.4, line)
-        pdf.text(100, 290, str(page))
-    return bytes(pdf.output())

@@ -103,3 +103,10 @@ def test_a_page_without_main_text_is_an_error_not_a_traceback(data):
 def test_a_latin1_page_is_decoded_by_its_declared_charset():
     page = s.wire_page().replace("<head>", '<head><meta charset="iso-8859-1">').replace("phased in", "phased in à la carte")
     assert "à la carte" in extract(".html", page.encode("latin-1")).text
+
+
+def test_a_wire_dateline_with_a_single_hyphen_is_recognised(wire_page):
+    got = _read(wire_page)
+    seg = segment(got.text, title=got.meta["title"])
+    assert seg.dateline == "WASHINGTON (Reuters)"
+    assert seg.segments[0].text.startswith("The White House on Monday issued")

@@ -98,3 +98,12 @@ def test_too_many_pages_is_refused(monkeypatch, report_pdf):
     monkeypatch.setattr(pdf, "MAX_PAGES", 2)
     with pytest.raises(FormatError, match="3 pages"):
         extract(".pdf", report_pdf.data)
+
+
+def test_the_benchmarks_long_report_loses_its_running_header_and_page_numbers():
+    from bench.pdf import HEADER, make_report
+
+    got = extract(".pdf", make_report(pages=6, words_per_page=200))
+    assert len(got.page_lines) == 6 and len(got.text.split()) == 6 * 200
+    assert HEADER not in got.text
+    assert not any(line.strip().isdigit() for line in got.text.splitlines())
