@@ -128,8 +128,8 @@ def _check(q: str, settings) -> None:
 
 # --- the timeline chart ----------------------------------------------------------------------------
 
-W, H = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 40, 44
+W, H = 560, 250
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 40, 40
 COLOURS = {"official": "#0f5132", "commentary": "#b4530a"}
 
 
@@ -153,7 +153,8 @@ def chart(h: phrases.History) -> dict:
     top = max((r["official"] + r["commentary"] for r in rows), default=0) or 1
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
     step = plot_w / max(len(rows), 1)
-    every = max(1, -(-len(rows) // 12))  # at most a dozen labels under the bars
+    # Few enough labels under the bars to stay apart on a phone (months' labels are longer).
+    every = max(1, -(-len(rows) // (6 if monthly else 10)))
     for i, r in enumerate(rows):
         x = LEFT + i * step + step * 0.15
         base = TOP + plot_h
@@ -172,7 +173,7 @@ def chart(h: phrases.History) -> dict:
                           for r in rows if r["official"] or r["commentary"])
     return {
         "rows": rows, "unit": unit, "top": top, "width": W, "height": H, "left": LEFT, "right": W - RIGHT,
-        "plot_top": TOP, "base": TOP + plot_h, "mid": round(TOP + plot_h / 2, 1), "half": top / 2,
+        "plot_top": TOP, "base": TOP + plot_h, "mid": round(TOP + plot_h / 2, 1), "half": top // 2 if top % 2 == 0 else None,
         "colours": COLOURS,
         "title": f"Sentences holding “{h.phrase}” per {unit}",
         "desc": (f"Stacked bars, one per {unit} from {periods[0]} to {periods[-1]}: " + described + "."
