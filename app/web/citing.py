@@ -18,7 +18,8 @@ QUOTE_CHARS = 600  # a longer sentence is quoted clipped on a results page; its 
 def reference(p: Passage, doc: Document) -> str:
     """Who, when and which paragraph: for display only (the permalink stays the id)."""
     when = doc.date and len(doc.date) == 10 and dt.date.fromisoformat(doc.date).strftime("%-d %b %Y") or doc.date
-    parts = [doc.publisher or doc.author or doc.title, when, f"¶ {p.paragraph}" if p.paragraph else None]
+    # The title is on the line already; without a publisher or author the reference starts at the date.
+    parts = [doc.publisher or doc.author, when or "date not stated", f"¶ {p.paragraph}" if p.paragraph else None]
     return ", ".join(x for x in parts if x)
 
 

@@ -41,19 +41,23 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+SCHEMES = pytest.mark.parametrize("scheme", ["light", "dark"])
+
+
+@SCHEMES
 @pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]], ids=["1280", "375"])
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_no_serious_accessibility_violations(new_context, visit, pages, axe_path, name, width):
+def test_no_serious_accessibility_violations(new_context, visit, pages, axe_path, name, width, scheme):
     path = pages[name]
     viewport = PHONE if width == PHONE["width"] else DESKTOP
-    page = new_context(bypass_csp=True, viewport=viewport).new_page()
+    page = new_context(bypass_csp=True, viewport=viewport, color_scheme=scheme).new_page()
     visit(page, path, status=status_of(name))
     violations = run_axe(page, axe_path)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     for v in [v for v in blocking if (name, v["id"]) in KNOWN]:
         warnings.warn(f"known accessibility bug on {path}: {v['id']}: {KNOWN[(name, v['id'])]}", stacklevel=1)
     blocking = [v for v in blocking if (name, v["id"]) not in KNOWN]
-    assert not blocking, f"{path} at {width}px:\n{describe(blocking)}"
+    assert not blocking, f"{path} at {width}px, {scheme} scheme:\n{describe(blocking)}"
 
 
 def test_reader_with_a_highlighted_sentence(new_context, visit, pages, axe_path, seed):
@@ -63,3 +67,20 @@ def test_reader_with_a_highlighted_sentence(new_context, visit, pages, axe_path,
     page.wait_for_timeout(300)  # let the highlight transition finish
     blocking = [v for v in run_axe(page, axe_path) if v["impact"] in BLOCKING]
     assert not blocking, describe(blocking)
+
+
+@SCHEMES
+@pytest.mark.parametrize("path", ["/documents/{official}?at=no-such-sentence", "/compare/{commentary}?claim=interprets",
+                                  "/search?q={quote}"], ids=["landing-notice", "compare-filtered", "search-quote"])
+def test_the_journeys_pages_are_accessible(new_context, visit, axe_path, seed, path, scheme):
+    """The states the journeys pass through: a link's notice, a filtered compare view, a quote's results
+    (with a Cite block opened)."""
+    from urllib.parse import quote_plus
+    from tests.helpers import COMMENTARY, OFFICIAL
+
+    page = new_context(bypass_csp=True, color_scheme=scheme).new_page()
+    visit(page, path.format(official=OFFICIAL, commentary=COMMENTARY, quote=quote_plus(seed["directive"]["text"])))
+    for summary in page.locator(".cite-more summary").all()[:2]:
+        summary.click()
+    blocking = [v for v in run_axe(page, axe_path) if v["impact"] in BLOCKING]
+    assert not blocking, f"{scheme} scheme:\n{describe(blocking)}"

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.browser.conftest import DESKTOP, PAGE_BUDGET, PHONE, serve, shoot
+from tests.browser.conftest import DESKTOP, PAGE_BUDGET, PHONE, SCREENSHOTS, serve, shoot
 from tests.helpers import COMMENTARY, OFFICIAL, SEED_FILE, SEEDS, passage_containing
 from tests.web.test_documents import EDITED_FROM, EDITED_TO, REMOVED
 
@@ -37,6 +37,12 @@ def _go(page, url: str, status: int = 200):
     assert response is not None and response.status == status, f"{url}: HTTP {response and response.status}"
     assert len(response.body()) < PAGE_BUDGET, f"{url}: over the {PAGE_BUDGET}-byte budget"
     return response
+
+
+def _shoot_screen(page, name: str) -> None:
+    """What the reader sees where the page landed (a full-page shot moves the fixed notice away)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def _quoted(seed) -> dict:
@@ -230,7 +236,7 @@ def test_a_link_to_a_corrected_sentence_lands_on_its_successor(new_context, corr
     assert notice.is_visible() and "This sentence was corrected" in notice.inner_text()
     assert EDITED_FROM in notice.inner_text(), "the notice does not show the wording the link was made for"
     _assert_landed_on(page, new, viewport)
-    shoot(page, f"journey-corrected-{'js' if js else 'nojs'}-{viewport['width']}")
+    _shoot_screen(page, f"journey-corrected-{'js' if js else 'nojs'}-{viewport['width']}")
     if js:  # a bare fragment (the JSON's url, an old bookmark): the script resolves it
         page.goto(f"{base}/documents/{OFFICIAL}#{old}")
         page.wait_for_url(re.compile(rf"#{new}$"))
@@ -250,7 +256,7 @@ def test_a_link_to_a_removed_sentence_shows_its_last_text(new_context, corrected
     notice.wait_for()
     text = notice.inner_text()
     assert "This sentence was removed in version 2" in text and REMOVED in text
-    shoot(page, f"journey-removed-{'js' if js else 'nojs'}")
+    _shoot_screen(page, f"journey-removed-{'js' if js else 'nojs'}")
 
 
 def test_an_unknown_id_in_the_link_says_so(new_context, corrected):
