@@ -30,6 +30,7 @@ from pathlib import Path
 from bench import corpus as corpus_mod
 from bench import cpu, fts, load, pgcache, procs, report, workload
 from bench import pdf as pdf_bench
+from bench import zh as zh_bench
 from bench.procs import ROOT
 
 OUT = ROOT / "bench" / "out"
@@ -280,6 +281,10 @@ def run_size(n: int, cfg) -> dict:
     res: dict = {"documents": n}
     corpus, info = ensure_corpus(n, cfg.seed)
     res["corpus"] = info
+    if cfg.zh_share:  # Chinese originals, each with an English translation the ingest aligns (#19)
+        originals = round(n / 2 * cfg.zh_share)
+        zh_bench.generate(corpus / "zh", originals, cfg.seed)
+        res["corpus"] = {**info, "zh_originals": originals, "zh_translations": originals}
     data_dir = OUT / f"data-{n}"
     if cfg.skip_ingest and (data_dir / "archive.sqlite3").exists():
         log(f"{n:,} documents: reusing {data_dir} (--skip-ingest: no ingest numbers)")
@@ -384,6 +389,9 @@ def parse_args(argv=None):
     ap.add_argument("--workers", type=int, default=1,
                     help="uvicorn workers for every server (default 1, as `policy-archive serve`)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--zh-share", type=float, default=0.1,
+                    help="Chinese originals (each with an English translation) added, as a share of the official "
+                         "documents (default 0.1; 0 for none)")
     ap.add_argument("--skip-ingest", action="store_true", help="reuse bench/out/data-N if present (dev only)")
     ap.add_argument("--skip-add", action="store_true", help="skip the add-one-document measurement")
     ap.add_argument("--no-profile", action="store_true")

@@ -40,7 +40,7 @@ _CLASH_WEIGHT = 1.5  # cost added per number on one side only
 _LEXICON_WEIGHT = 0.9  # cost saved per lexicon term rendered on the other side
 _MISSING_WEIGHT = 0.6  # cost added per lexicon term not rendered there
 _UNRENDERED_WEIGHT = 2.5  # cost added per merged sentence that shows no sign of being rendered
-_BAND = 12  # how far from the diagonal (in sentences) a path may stray, at least
+_BAND = 6  # how far from the diagonal (in sentences) a path may stray, at least
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百千万]+")
@@ -76,6 +76,9 @@ _LEXICON = {
     "总书记": ("secretari",), "政治局": ("politburo", "polit"), "委员会": ("committe", "commiss"),
     "部门": ("depart", "agenc", "ministri"), "地方": ("local",), "试点": ("pilot",), "出口": ("export",),
 }
+
+
+_LEXICON_SETS = {term: frozenset(stems) for term, stems in _LEXICON.items()}
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,11 @@ def anchors(text: str) -> tuple[frozenset, frozenset]:
     return frozenset(out), frozenset(filter(None, (word_stem(w) for w in words)))
 
 
+def _union(sets: list[frozenset], a: int, b: int) -> frozenset:
+    """The union of sets[a:b] (a bead has one or two sentences a side)."""
+    return sets[a] if b - a == 1 else frozenset().union(*sets[a:b])
+
+
 def _full_width(text: str) -> str:
     return text.translate(_WIDTH)
 
@@ -164,37 +172,43 @@ def align(original: list[str], translation: list[str]) -> list[Bead]:
     zh_side = 0 if any(zh.has_han(s) for s in original) else 1 if any(zh.has_han(s) for s in translation) else None
     band = max(_BAND, abs(n - m) + _BAND // 2)
 
+    xo, xt = [a[0] for a in ao], [a[0] for a in at]
+    if zh_side is not None:
+        # The lexicon terms each sentence of the non-Chinese side renders, found once per sentence.
+        zh_terms = [a[1] for a in (ao if zh_side == 0 else at)]
+        rendered = [frozenset(t for t, stems in _LEXICON_SETS.items() if not a[1].isdisjoint(stems))
+                    for a in (at if zh_side == 0 else ao)]
+    memo: dict[tuple[int, int, int, int], float] = {}
+
     def evidence(i0: int, i1: int, j0: int, j1: int) -> float:
         """Length and anchor cost of original[i0:i1] against translation[j0:j1] (both non-empty)."""
+        key = (i0, i1, j0, j1)
+        if key in memo:
+            return memo[key]
         a = sum(lo[i0:i1])
         b = sum(lt[j0:j1])
         mean = a * ratio
         delta = (b - mean) / math.sqrt(max(mean, 1.0) * _VARIANCE * max(ratio, 1.0) / 4)
         cost = delta * delta / 2
-        xa = frozenset().union(*(ao[k][0] for k in range(i0, i1)))
-        xb = frozenset().union(*(at[k][0] for k in range(j0, j1)))
+        xa, xb = _union(xo, i0, i1), _union(xt, j0, j1)
         shared = len(xa & xb)
         clash = sum(1 for x in xa ^ xb if x[0] == "n")
-        la = frozenset().union(*(ao[k][1] for k in range(i0, i1)))
-        lb = frozenset().union(*(at[k][1] for k in range(j0, j1)))
         if zh_side is None:  # no Chinese side: shared word stems are the lexicon
-            return cost - _ANCHOR_WEIGHT * shared + _CLASH_WEIGHT * clash - _LEXICON_WEIGHT * min(len(la & lb), 4)
-        terms, stems = (la, lb) if zh_side == 0 else (lb, la)
-        found = sum(1 for t in terms if stems.intersection(_LEXICON[t]))
+            common = len(_union([x[1] for x in ao[i0:i1]], 0, i1 - i0) & _union([x[1] for x in at[j0:j1]], 0, j1 - j0))
+            memo[key] = cost - _ANCHOR_WEIGHT * shared + _CLASH_WEIGHT * clash - _LEXICON_WEIGHT * min(common, 4)
+            return memo[key]
+        (z0, z1), (r0, r1) = ((i0, i1), (j0, j1)) if zh_side == 0 else ((j0, j1), (i0, i1))
+        terms, rend = _union(zh_terms, z0, z1), _union(rendered, r0, r1)
+        found = len(terms & rend)
         if i1 - i0 > 1 or j1 - j0 > 1:
-            cost += _UNRENDERED_WEIGHT * unrendered(i0, i1, j0, j1, terms, stems)
+            # Each sentence a bead joins should show some sign of being rendered there.
+            unrendered = sum(1 for k in range(z0, z1) if zh_terms[k] and zh_terms[k].isdisjoint(rend))
+            unrendered += sum(1 for k in range(r0, r1) if terms and rendered[k].isdisjoint(terms))
+            cost += _UNRENDERED_WEIGHT * unrendered
         # A term rendered nowhere in the other side suggests its sentence belongs elsewhere.
-        return (cost - _ANCHOR_WEIGHT * shared + _CLASH_WEIGHT * clash - _LEXICON_WEIGHT * found
-                + _MISSING_WEIGHT * (len(terms) - found))
-
-    def unrendered(i0: int, i1: int, j0: int, j1: int, terms: frozenset, stems: frozenset) -> int:
-        """Sentences of a merged bead with lexicon words of which the other side renders none:
-        each sentence a bead joins should show some sign of being translated there."""
-        zh_rows, other = ((ao, range(i0, i1)), (at, range(j0, j1))) if zh_side == 0 else ((at, range(j0, j1)), (ao, range(i0, i1)))
-        wanted = frozenset(s for t in terms for s in _LEXICON[t])
-        n = sum(1 for k in zh_rows[1] if zh_rows[0][k][1] and not any(stems.intersection(_LEXICON[t]) for t in zh_rows[0][k][1]))
-        n += sum(1 for k in other[1] if wanted and other[0][k][1] and not other[0][k][1] & wanted)
-        return n
+        memo[key] = (cost - _ANCHOR_WEIGHT * shared + _CLASH_WEIGHT * clash - _LEXICON_WEIGHT * found
+                     + _MISSING_WEIGHT * (len(terms) - found))
+        return memo[key]
 
     def skip_cost(anch: tuple[frozenset, frozenset]) -> float:
         # A sentence left out takes its anchors with it; an anchor-rich one is dearer to drop.
