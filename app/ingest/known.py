@@ -11,7 +11,8 @@ from pathlib import Path
 
 from app.ingest.records import SourceDocument
 
-# Bump when reading or validation rules change: records of files read by older rules are dropped.
+# Bump when reading or validation rules change, a format reader's (app/text/formats) included:
+# records of files read by older rules are dropped, so an unchanged PDF is extracted again.
 READ_RULES = "2"
 # A file whose mtime is this close to the moment it was read could be rewritten within the same
 # clock tick, keeping its size and mtime; its stat is not recorded, so it is hashed next time
