@@ -20,6 +20,8 @@ MEDIA_TYPE = "text/html"
 # Separators a <title> puts between the headline and the site's name ("Plan - GOV.UK").
 _TITLE_SUFFIX_RE = re.compile(r"\s+(?:[-|–—:·•]|::)\s+")
 _SPACE_RE = re.compile(r"\s+")
+# "BEIJING, Oct. 31 (Xinhua) --" as a block of its own: short, ending in a dash.
+_DATELINE_ALONE_RE = re.compile(r"^[A-Z(][^\n!?]{1,79}?\s(?:—|–|--|-)$")
 _DATE_KEYS = (
     "article:published_time", "og:article:published_time", "datepublished", "citation_publication_date",
     "citation_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created",
@@ -53,6 +55,10 @@ def extract(data: bytes) -> Extracted:
     blocks = _blocks(body) if body is not None else []
     if not blocks:
         raise FormatError("no main text found in the page")
+    if len(blocks) > 1 and _DATELINE_ALONE_RE.match(blocks[0]) and not blocks[1].startswith(("# ", "- ")):
+        # A dateline set in an element of its own belongs at the start of the first paragraph,
+        # where the segmenter takes it off.
+        blocks[:2] = [f"{blocks[0]} {blocks[1]}"]
     headline = _headline(tree, meta, blocks)
     if headline:
         meta["title"] = headline

@@ -89,7 +89,7 @@ def extract(data: bytes) -> Extracted:
 
 def _page_texts(data: bytes) -> list[str]:
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
     # pypdf reports damage it repairs as log warnings; the reader raises what it cannot repair.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -116,6 +116,8 @@ def _page_texts(data: bytes) -> list[str]:
         raise
     except FileNotDecryptedError:
         raise FormatError("encrypted PDF; a password is required to open it") from None
+    except LimitReachedError as exc:  # pypdf's own bound on what one stream may unpack to
+        raise FormatError(f"PDF refused: a stream unpacks to more than pypdf reads ({exc})") from None
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError,
             IndexError, RecursionError, OSError, AssertionError) as exc:
         raise FormatError(f"corrupt PDF: {exc or type(exc).__name__}") from None

@@ -110,3 +110,11 @@ def test_a_wire_dateline_with_a_single_hyphen_is_recognised(wire_page):
     seg = segment(got.text, title=got.meta["title"])
     assert seg.dateline == "WASHINGTON (Reuters)"
     assert seg.segments[0].text.startswith("The White House on Monday issued")
+
+
+def test_a_dateline_in_an_element_of_its_own_joins_the_first_paragraph():
+    page = s.news_agency_page().replace(
+        "<p>BEIJING, Oct. 31 (Xinhua) --", "<p><span class='dateline'>BEIJING, Oct. 31 (Xinhua) --</span></p><p>")
+    got = extract(".html", page.encode())
+    assert _paragraphs(got.text)[0] == s.NEWS_FIRST
+    assert segment(got.text, title=got.meta["title"]).dateline == "BEIJING, Oct. 31 (Xinhua)"
