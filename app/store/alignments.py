@@ -108,3 +108,26 @@ def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
                         if c.document_id != a.document_id and other is not None:
                             add(pid, other, docs[c.document_id], min(a.confidence, c.confidence))
     return {k: v for k, v in out.items() if k in wanted}
+
+
+def renderings(session: Session, original: Document) -> tuple[list[Passage], list[Document], dict]:
+    """The original's passages in reading order, its translations, and for each (original passage
+    id, translation id) the translation's sentences rendering it with the bead's confidence;
+    ([], confidence) for a sentence the translation leaves out, absent where nothing was aligned."""
+    passages = list(session.scalars(select(Passage).where(
+        Passage.document_id == original.id, Passage.active.is_(True)).order_by(Passage.position)))
+    translations = translations_of(session, [original.slug])
+    out: dict[tuple[str, int], tuple[list[Passage], float]] = {}
+    if not passages or not translations:
+        return passages, translations, out
+    rows = list(session.scalars(select(Alignment).where(Alignment.document_id.in_([t.id for t in translations]))))
+    rendered = {p.id: p for p in session.scalars(select(Passage).where(
+        Passage.id.in_({a.translation_id for a in rows if a.translation_id}), Passage.active.is_(True)))}
+    for a in sorted(rows, key=lambda a: a.id):
+        if not a.original_id:
+            continue
+        found, conf = out.setdefault((a.original_id, a.document_id), ([], a.confidence))
+        t = rendered.get(a.translation_id) if a.translation_id else None
+        if t is not None and t not in found:
+            found.append(t)
+    return passages, translations, out

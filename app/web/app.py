@@ -22,6 +22,7 @@ from app.web.routes import passages
 from app.web.routes import phrases
 from app.web.routes import quotes as search
 from app.web.routes import themes
+from app.web.routes import translations
 from app.web.pagecache import CachePages, PageCache, VersionProbe
 from app.web import outage
 from app.web import apidoc
@@ -29,7 +30,7 @@ from app.web.hygiene import Hygiene
 from app.web.deps import RejectNul, SecurityHeaders, install_error_handlers, make_templates
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-ROUTERS = (health, documents, passages, search, crossrefs, themes, directives, export, phrases)
+ROUTERS = (health, documents, passages, search, crossrefs, themes, directives, export, phrases, translations)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -81,6 +81,15 @@ def api_document(slug: str) -> str:
     return f"/api/documents/{_q(slug)}"
 
 
+def translations(slug: str) -> str:
+    """An original beside its translations, sentence by sentence."""
+    return f"/translations/{_q(slug)}"
+
+
+def api_translations(slug: str) -> str:
+    return f"/api/translations/{_q(slug)}"
+
+
 def api_passage(passage_id: str) -> str:
     return f"/api/passages/{_q(passage_id)}"
 

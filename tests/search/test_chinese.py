@@ -133,3 +133,21 @@ def test_the_document_pages_link_the_original_and_its_translations(zh_client):
     assert f'href="/documents/{FREE}"' in translation  # the other translation
     doc = zh_client.get(f"/api/documents/{CLOSE}").json()
     assert doc["original"]["slug"] == ORIGINAL and [t["slug"] for t in doc["translations"]] == [FREE]
+
+
+def test_translations_compared_sentence_by_sentence(zh_client):
+    data = zh_client.get(f"/api/translations/{ORIGINAL}").json()
+    assert [t["slug"] for t in data["translations"]] == [CLOSE, FREE]
+    assert len(data["sentences"]) == 44
+    omitted = next(r for r in data["sentences"] if r["text"] == "会议还研究了其他事项。")
+    close, free = omitted["translations"]
+    assert close["text"] == "The meeting also studied other matters." and not close["missing"]
+    assert free["missing"] and free["text"] is None
+    merged = data["sentences"][3]["translations"][1]  # two Chinese sentences in one English one
+    assert merged["text"] == data["sentences"][4]["translations"][1]["text"]
+    row = data["sentences"][2]["translations"]
+    differs = {w["text"] for w in row[0]["words"] if w["differs"]}
+    assert "abundant" in differs and "China" not in differs  # both translations say "China"
+    page = zh_client.get(f"/translations/{ORIGINAL}")
+    assert page.status_code == 200 and "Not translated" in page.text and "<mark>abundant</mark>" in page.text
+    assert zh_client.get("/translations/no-such-document").status_code == 404
