@@ -41,6 +41,13 @@ def extract(data: bytes) -> Extracted:
     pages = [_clean_page(text) for text in _page_texts(data)]
     if not any(line.strip() for page in pages for line in page):
         raise FormatError("no text layer; OCR is not supported")
+    blank = [str(n) for n, page in enumerate(pages, start=1) if not any(page)]
+    warnings = []
+    if blank:
+        several = len(blank) > 1
+        listed = ", ".join(blank[:20]) + (" …" if len(blank) > 20 else "")
+        warnings.append(f"no text layer on page{'s' if several else ''} {listed}; OCR is not supported, "
+                        f"so {'their' if several else 'its'} text is missing")
     pages = _drop_running_lines(pages)
     words = _word_counts(pages)
     out: list[str] = []
@@ -81,7 +88,7 @@ def extract(data: bytes) -> Extracted:
     while out and out[-1] == "":
         out.pop()
     text = "\n".join(out) + "\n"
-    return Extracted(text=text, media_type=MEDIA_TYPE, page_lines=page_lines)
+    return Extracted(text=text, media_type=MEDIA_TYPE, page_lines=page_lines, warnings=warnings)
 
 
 # ------------------------------------------------------------------ reading

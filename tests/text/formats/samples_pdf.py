@@ -133,14 +133,18 @@ def two_column_report(lines_per_column: int = 17) -> MadePdf:
     return made
 
 
-def scanned_pdf() -> bytes:
-    """A page that is only a picture of text, as a scanner makes it."""
+def scanned_pdf(text_first_page: bool = False) -> bytes:
+    """A page that is only a picture of text, as a scanner makes it (after a typed cover page)."""
     from fpdf import FPDF
     from PIL import Image, ImageDraw
 
     image = Image.new("L", (600, 800), 255)
     ImageDraw.Draw(image).text((40, 40), "A scanned page of a policy document.", fill=0)
     pdf = FPDF()
+    if text_first_page:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 11)
+        pdf.text(20, 30, "Cover note: the annex that follows was scanned.")
     pdf.add_page()
     pdf.image(image, x=10, y=10, w=190)
     return bytes(pdf.output())

@@ -107,3 +107,10 @@ def test_the_benchmarks_long_report_loses_its_running_header_and_page_numbers():
     assert len(got.page_lines) == 6 and len(got.text.split()) == 6 * 200
     assert HEADER not in got.text
     assert not any(line.strip().isdigit() for line in got.text.splitlines())
+
+
+def test_a_scanned_page_among_typed_ones_is_a_warning_naming_the_page():
+    got = extract(".pdf", s.scanned_pdf(text_first_page=True))
+    assert got.text.strip() == "Cover note: the annex that follows was scanned."
+    assert got.warnings == ["no text layer on page 2; OCR is not supported, so its text is missing"]
+    assert extract(".pdf", s.two_column_report().data).warnings == []
