@@ -90,6 +90,14 @@ class ReportedSentence(BaseModel):
     permalink: str = Field(description="The sentence's own page.")
 
 
+class AlignedSentence(BaseModel):
+    id: str | None = Field(description="The counterpart sentence's id; null where the translation leaves the sentence out.")
+    document: str = Field(description="Slug of the original or translation it belongs to.")
+    language: str = Field(description="That document's language (BCP 47).")
+    text: str | None = Field(description="Its text; null where the translation leaves the sentence out.")
+    confidence: float = Field(ge=0, le=1, description="The alignment's confidence; below 0.5 it is uncertain.")
+
+
 class SearchHit(BaseModel):
     id: str = Field(description="The sentence's stable id (the first sentence's, for a span).")
     document: str = Field(description="Slug of the document.")
@@ -116,6 +124,8 @@ class SearchHit(BaseModel):
     changes: list[Change] | None = Field(None, description="altered: the differences that change the meaning.")
     diff: list[DiffOp] | None = Field(None, description="altered: the query against the sentence's matched words.")
     verdict: str | None = Field(None, description="altered: the verdict in plain words.")
+    aligned: list[AlignedSentence] = Field([], description=(
+        "The sentence's counterparts in its original or in its translations, sentence by sentence."))
 
 
 class DocumentFacet(BaseModel):
