@@ -15,12 +15,13 @@ from app.web import cite, urls
 QUOTE_CHARS = 600  # a longer sentence is quoted clipped on a results page; its /s/ page cites it whole
 
 
-def reference(p: Passage, doc: Document) -> str:
-    """Who, when and which paragraph: for display only (the permalink stays the id)."""
+def reference(p: Passage, doc: Document) -> dict:
+    """Who, when and which paragraph, for display only (the permalink stays the id): the page shows
+    {who}, {when} (a <time> of {date}), {para}. The title is on the line already, so without a
+    publisher or author the reference starts at the date."""
     when = doc.date and len(doc.date) == 10 and dt.date.fromisoformat(doc.date).strftime("%-d %b %Y") or doc.date
-    # The title is on the line already; without a publisher or author the reference starts at the date.
-    parts = [doc.publisher or doc.author, when or "date not stated", f"¶ {p.paragraph}" if p.paragraph else None]
-    return ", ".join(x for x in parts if x)
+    return {"who": doc.publisher or doc.author, "when": when, "date": doc.date,
+            "para": f"¶ {p.paragraph}" if p.paragraph else None}
 
 
 def for_results(session: Session, base_url: str, ids: list[str]) -> dict[str, dict]:

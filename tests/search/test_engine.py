@@ -358,8 +358,8 @@ def test_search_page(client, official):
     page = r.text
     assert "grade-exact" in page and "<mark>Global South</mark>" in page
     target = passage_containing(official, "particularly in the Global South")
-    assert urls.document(OFFICIAL, target["id"]).replace("#", "#") in page
-    assert "2025-04-26" in page
+    assert urls.sentence(OFFICIAL, target["id"]) in page  # the link the server resolves if the id changes
+    assert 'datetime="2025-04-26"' in page
     # facets are links that add a filter, keeping the query
     assert html.escape(urls.search(q="Global South", kind="official")) in page
     assert html.escape(urls.search(q="Global South", doc=OFFICIAL)) in page
