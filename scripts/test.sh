@@ -61,6 +61,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
     log "system packages present (chromium, postgresql, npm)"
 fi
+# A CJK font, so screenshots of Chinese pages show the text rather than boxes. The tests pass
+# without it (they read the DOM, not pixels), so a machine that cannot install it only warns.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && (apt_install fonts-noto-cjk); then
+        log "installed fonts-noto-cjk"
+    else
+        printf 'test.sh: warning: no CJK font (fonts-noto-cjk); Chinese text in screenshots shows as boxes\n' >&2
+    fi
+fi
 
 # --- Python environment ----------------------------------------------------------------------
 if [ ! -x .venv/bin/python ]; then
