@@ -142,7 +142,7 @@ def test_every_bibtex_entry_of_the_seed_parses(client, official, commentary):
 
 # --- HEAD and 405 ------------------------------------------------------------------------------------
 
-REQUIRED_QUERY = {"/api/crossrefs": {"doc": COMMENTARY}}
+REQUIRED_QUERY = {"/api/crossrefs": {"doc": COMMENTARY}, **{p: {"q": "artificial intelligence"} for p in ("/api/phrases", "/phrases.svg", "/phrases.csv")}}
 
 
 def test_head_is_answered_wherever_get_is(client, samples):  # noqa: F811 - the imported fixture
