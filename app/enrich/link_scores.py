@@ -118,11 +118,52 @@ def cover_by_heading(heading: str, off: list[Prep], idf: dict[str, float]) -> li
     return [math.fsum(idf.get(s, 1.0) for s in stems & p.stems) / total for p in off]
 
 
-@functools.lru_cache(maxsize=100_000)
-def _related(a: str, b: str) -> bool:
-    """WordNet synonyms or forms of one word (a maintained lexical resource, shipped with the app)."""
+@functools.lru_cache(maxsize=1)
+def _derived_partners() -> dict[str, frozenset[str]]:
+    """Each base form's derivations, both ways ("strong" <-> "strength")."""
+    out: dict[str, set[str]] = {}
+    for x, y in lexicon().derived:
+        out.setdefault(x, set()).add(y)
+        out.setdefault(y, set()).add(x)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@functools.lru_cache(maxsize=200_000)
+def _keys(word: str) -> frozenset[tuple[str, object]]:
+    """What two related words share: a WordNet synset of their base forms, or a base form, where a
+    derivation's partner counts as the word's own base form (see Lexicon.synonyms/related_forms)."""
     lex = lexicon()
-    return a != b and (lex.synonyms(a, b) or lex.related_forms(a, b))
+    lemmas = lex.lemmas(word)
+    keys: set[tuple[str, object]] = {("l", x) for x in lemmas}
+    keys.update(("s", i) for x in lemmas for i in lex.synsets.get(x, ()))
+    return frozenset(keys)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _probe_keys(word: str) -> frozenset[tuple[str, object]]:
+    """_keys of `word` plus its base forms' derivations, looked up against official words' _keys."""
+    partners = _derived_partners()
+    extra = {("l", y) for x in lexicon().lemmas(word) for y in partners.get(x, ())}
+    return _keys(word) | extra
+
+
+def _related_index(ctx: Context) -> dict[tuple[str, object], list[str]]:
+    """Official words by the keys they share with related words, built once per context, so each
+    commentary word is looked up rather than compared with the whole official vocabulary."""
+    index = ctx.__dict__.get("_related_index")
+    if index is None:
+        index = {}
+        for ow in sorted(ctx.word_postings):
+            for key in _keys(ow):
+                index.setdefault(key, []).append(ow)
+        ctx.__dict__["_related_index"] = index
+    return index
+
+
+def _related_words(w: str, ctx: Context) -> set[str]:
+    """Official words that are WordNet synonyms or forms of `w` (a maintained lexical resource)."""
+    index = _related_index(ctx)
+    return {ow for key in _probe_keys(w) for ow in index.get(key, ()) if ow != w}
 
 
 def features(p: Prep, ctx: Context) -> Feat:
@@ -148,7 +189,7 @@ def features(p: Prep, ctx: Context) -> Feat:
         novel = sorted({w for w in p.words if is_content(w) and w.isalpha() and len(w) > 2
                         and _stem(w) not in ctx.official_stems})
         for w in novel:
-            hits = {j for ow, js in ctx.word_postings.items() if _related(w, ow) for j in js}
+            hits = {j for ow in _related_words(w, ctx) for j in ctx.word_postings[ow]}
             for j in sorted(hits):
                 shared[j] = shared.get(j, 0.0) + SYNONYM_WEIGHT * idf.get(_stem(w), 1.0)
     cands = [Cand(j, w / weight * min(1.0, w / MIN_EVIDENCE)) for j, w in shared.items()]
