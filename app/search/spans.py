@@ -58,24 +58,24 @@ def word_spans_by_char(text: str, norm: str | None = None) -> list[tuple[int, in
     spans: list[tuple[int, int]] = []
     words: list[str] = []
     start = None
+
+    def take(begin: int, end: int) -> None:
+        for w in normalize(text[begin:end]).split():
+            spans.append((begin, end))
+            words.append(w)
+
     for i, c in enumerate(text + " "):
         if han(c):  # a word of its own, as normalize() spaces it (app.text.zh.spaced)
             if start is not None:
-                for w in normalize(text[start:i]).split():
-                    spans.append((start, i))
-                    words.append(w)
+                take(start, i)
                 start = None
-            for w in normalize(c).split():
-                spans.append((i, i + 1))
-                words.append(w)
+            take(i, i + 1)
             continue
         if c.isalnum() or (i < len(text) and _char_is_word(c)):
             if start is None:
                 start = i
         elif start is not None:
-            for w in normalize(text[start:i]).split():
-                spans.append((start, i))
-                words.append(w)
+            take(start, i)
             start = None
     return spans if words == (normalize(text) if norm is None else norm).split() else None
 

@@ -17,7 +17,7 @@ def normalize(text: str) -> str:
     """Lower-case words separated by single spaces; punctuation, quote and dash styles erased."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _APOSTROPHES.sub("", text)
-    if not text.isascii() and zh.HAN_RE.search(text):
+    if zh.has_han(text):
         text = zh.fold(text)  # Traditional as Simplified, each Han character a word (see app.text.zh)
     return _NON_WORD.sub(" ", text).strip()
 
