@@ -22,11 +22,11 @@ def _date_parts(value: str | None) -> list[int] | None:
     return [int(x) for x in value.split("-")] if value else None
 
 
-def _human_date(value: str | None) -> str | None:
-    """"2025-04-26" -> "26 April 2025" (partial dates stay as given)."""
+def human_date(value: str | None, style: str = "%-d %B %Y") -> str | None:
+    """"2025-04-26" -> "26 April 2025", or in another strftime `style` (partial dates stay as given)."""
     if not value or len(value) != 10:
         return value
-    return dt.date.fromisoformat(value).strftime("%-d %B %Y")
+    return dt.date.fromisoformat(value).strftime(style)
 
 
 def _bibtex_escape(text: str) -> str:
@@ -47,8 +47,9 @@ def creator(doc: Document) -> str:
 def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | None = None) -> dict[str, str]:
     """All three citation formats for one passage."""
     accessed = accessed or dt.date.today()
-    who = p.speaker or creator(doc)  # a directive is cited as its speaker's, reported by the publisher
-    date = _human_date(doc.date)
+    publisher = creator(doc)
+    who = p.speaker or publisher  # a directive is cited as its speaker's, reported by the publisher
+    date = human_date(doc.date)
     parts = [f"{who}.", f"“{doc.title}.”"]
     if date:
         parts.append(f"{date}.")
@@ -56,12 +57,12 @@ def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | Non
     if page:
         parts.append(f"p. {page}.")
     if p.speaker:
-        reporter = creator(doc) if creator(doc) not in (p.speaker, "Anonymous") else None
+        reporter = publisher if publisher not in (p.speaker, "Anonymous") else None
         parts.append(f"Directive of {p.speaker}" + (f", reported by {reporter}:" if reporter else ":"))
     parts.append(f"“{p.text}”")
     if doc.source_url:
-        parts.append(f"{doc.source_url}" + (f" (retrieved {_human_date(doc.retrieved)})." if doc.retrieved else "."))
-    parts.append(f"Policy Archive, {permalink} (accessed {_human_date(accessed.isoformat())}).")
+        parts.append(f"{doc.source_url}" + (f" (retrieved {human_date(doc.retrieved)})." if doc.retrieved else "."))
+    parts.append(f"Policy Archive, {permalink} (accessed {human_date(accessed.isoformat())}).")
     plain = " ".join(parts)
 
     key = re.sub(r"[^a-z0-9]+", "", who.lower())[:20] + (doc.date or "nd")[:4] + p.id

@@ -3,7 +3,6 @@ readable reference ("Xinhua, 26 April 2025, ¶ 10") in place of the sentence's i
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -19,7 +18,7 @@ def reference(p: Passage, doc: Document) -> dict:
     """Who, when and which paragraph, for display only (the permalink stays the id): the page shows
     {who}, {when} (a <time> of {date}), {para}. The title is on the line already, so without a
     publisher or author the reference starts at the date."""
-    when = doc.date and len(doc.date) == 10 and dt.date.fromisoformat(doc.date).strftime("%-d %b %Y") or doc.date
+    when = cite.human_date(doc.date, "%-d %b %Y")
     return {"who": doc.publisher or doc.author, "when": when, "date": doc.date,
             "para": f"¶ {p.paragraph}" if p.paragraph else None}
 
