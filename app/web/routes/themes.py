@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.store import browse
 
 from app.web import serialize, urls
+from app.web.resolve import Answered
 from app.store.models import Document, Theme
 from app.web.routes.params import Kind, Limit, Offset, Slug, Sort, Text, filters
 from app.web.deps import PageSessionDep, SessionDep, render
@@ -44,9 +45,12 @@ def moved(request: Request, session, slug: str, url) -> RedirectResponse | None:
     return RedirectResponse(url(new) + (f"?{query}" if query else ""), status_code=301)
 
 
-def _theme_or_404(session, slug: str):
+def _theme_or_404(request: Request, session, slug: str, url):
+    """The theme; for a retired slug, the 301 to `url` of the theme replacing it; else a 404."""
     theme = browse.get_theme(session, slug)
     if theme is None:
+        if (to := moved(request, session, slug, url)) is not None:
+            raise Answered(to)
         raise HTTPException(404, f"No theme '{slug}'. See /themes for the list.")
     return theme
 
@@ -55,9 +59,7 @@ def _theme_or_404(session, slug: str):
 def theme_page(request: Request, slug: str, session: PageSessionDep, kind: Kind = None, doc: Slug = None,
                publisher: Text = None, sort: Sort = "date-desc", offset: Offset = 0):
     """Passages on one theme, grouped by document, directives first."""
-    if browse.get_theme(session, slug) is None and (to := moved(request, session, slug, urls.theme)):
-        return to
-    theme = _theme_or_404(session, slug)
+    theme = _theme_or_404(request, session, slug, urls.theme)
     f = filters(kind, doc, publisher, None, sort)
     page = browse.theme_passages(session, slug, f, offset, PAGE)
     return render(request, "theme.html", {
@@ -74,8 +76,6 @@ def theme_page(request: Request, slug: str, session: PageSessionDep, kind: Kind 
 def api_theme(request: Request, slug: str, session: SessionDep, kind: Kind = None, doc: Slug = None, publisher: Text = None,
               sort: Sort = "date-desc", offset: Offset = 0, limit: Limit = PAGE) -> dict:
     """Sentence objects carrying the theme, with the same filters as the page."""
-    if browse.get_theme(session, slug) is None and (to := moved(request, session, slug, urls.api_theme)):
-        return to
-    theme = _theme_or_404(session, slug)
+    theme = _theme_or_404(request, session, slug, urls.api_theme)
     page = browse.theme_passages(session, slug, filters(kind, doc, publisher, None, sort), offset, limit)
     return serialize.theme_passages(theme, page, offset)
