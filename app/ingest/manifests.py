@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from app.ingest.discover import inside
 from app.ingest.metadata import find_key_line, validate_meta
 from app.ingest.reading import read_stable
-from app.ingest.records import Collected, SourceDocument, SourceError, add_document, shown
+from app.ingest.records import LINED_KEYS, Collected, SourceDocument, SourceError, add_document, as_source_error, shown
 from app.ingest.safeparse import ParseError, check_size, load_toml
 from app.ingest.schema import ManifestEntry, quoted
 from app.ingest.sidecars import merge
@@ -82,7 +81,7 @@ def _read_entry(manifest: Path, entry: dict, key_line, read, covered: set[str], 
     try:
         text, sha, warnings, got = read(path)
     except (SourceError, OSError) as exc:
-        result.fail(_as_source_error(path, exc))
+        result.fail(as_source_error(path, exc))
         _fail_all(result, problems)
         return
     body, first_line = "", 1
@@ -91,7 +90,7 @@ def _read_entry(manifest: Path, entry: dict, key_line, read, covered: set[str], 
         if error:
             problems.append(error)
     doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
-                         str(manifest), {k: key_line(k) for k in ("slug", "comments_on", "aliases", "lines")},
+                         str(manifest), {k: key_line(k) for k in (*LINED_KEYS, "lines")},
                          media_type=got.media_type, page_lines=got.page_lines, raw=got.raw)
     if add_document(result, doc, problems) and clean["slug"]:
         result.bad_slugs.discard(clean["slug"])
@@ -105,12 +104,8 @@ def _with_markup(entry: dict, path: Path | None, read, root: str | None) -> tupl
     try:
         _, _, warnings, got = read(path)
     except (SourceError, OSError) as exc:
-        return entry, _as_source_error(path, exc)
+        return entry, as_source_error(path, exc)
     return merge(entry, got.meta, path, warnings), None
-
-
-def _as_source_error(path: Path, exc: Exception) -> SourceError:
-    return exc if isinstance(exc, SourceError) else SourceError(path, os.strerror(exc.errno or 0))
 
 
 def _fail_all(result: Collected, problems: list[SourceError]) -> None:

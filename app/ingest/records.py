@@ -37,6 +37,16 @@ class SourceError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+def as_source_error(path: Path | str, exc: Exception) -> SourceError:
+    """`exc` (a SourceError, or an OSError met reading `path`) as the SourceError naming the file."""
+    return exc if isinstance(exc, SourceError) else SourceError(path, getattr(exc, "strerror", None) or str(exc))
+
+
+# The metadata keys checked across documents (see sources._check_together), whose line a problem
+# found there points at: remembered for every document, whichever file its metadata came from.
+LINED_KEYS = ("slug", "comments_on", "translation_of", "aliases")
+
+
 class NamedError(SourceError):
     """A problem whose message already names its file and line (the themes file's)."""
 

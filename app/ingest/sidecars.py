@@ -17,7 +17,7 @@ from pathlib import Path
 from app.ingest.known import known_document, stat_key
 from app.ingest.metadata import KEYS, find_key_line, validate_meta
 from app.ingest.reading import read_stable
-from app.ingest.records import Collected, SourceDocument, SourceError, add_document, shown
+from app.ingest.records import LINED_KEYS, Collected, SourceDocument, SourceError, add_document, as_source_error, shown
 from app.ingest.safeparse import ParseError, load_toml, load_yaml
 from app.text import formats
 
@@ -124,11 +124,11 @@ def read_format_file(path: str, sidecar: str | None, entry: dict | None, started
             return
         text, warnings, got = extract(path, data)
     except (SourceError, OSError) as exc:
-        result.fail(exc if isinstance(exc, SourceError) else SourceError(path, exc.strerror or str(exc)))
+        result.fail(as_source_error(path, exc))
         return
     merged = merge(meta, got.meta, path, warnings)
     clean, problems = validate_meta(sidecar, merged, key_line, Path(path).stem.lower())
     doc = SourceDocument(clean, text, path, 1, sha, warnings, sidecar,
-                         {k: key_line(k) for k in ("slug", "comments_on", "aliases")}, file_stat=file_stat,
+                         {k: key_line(k) for k in LINED_KEYS}, file_stat=file_stat,
                          media_type=got.media_type, page_lines=got.page_lines, raw=data, sidecar=side)
     add_document(result, doc, problems)

@@ -25,7 +25,7 @@ from app.ingest.metadata import (
     validate_meta,
 )
 from app.ingest.reading import check_size, read_stable
-from app.ingest.records import Collected, SourceDocument, SourceError, add_document, shown
+from app.ingest.records import LINED_KEYS, Collected, SourceDocument, SourceError, add_document, as_source_error, shown
 from app.ingest.sidecars import Formatted, extract, read_format_file, same_sidecar
 from app.text.formats import FORMATS, media_type
 
@@ -99,7 +99,7 @@ def _collect(paths: Iterable[Path], max_bytes: int, known: dict[str, dict] | Non
             st = os.stat(path)
             check_size(path, st.st_size, limit)
         except (SourceError, OSError) as exc:
-            result.fail(exc if isinstance(exc, SourceError) else SourceError(path, exc.strerror or str(exc)))
+            result.fail(as_source_error(path, exc))
             continue
         if suffix in FORMATS and not (entry is not None and same_stat(entry, st) and same_sidecar(entry, sidecar)):
             read_format_file(path, sidecar, entry, started_ns, limit, max_bytes, result)
@@ -125,7 +125,7 @@ def _read_text(path: Path, entry: dict | None, started_ns: int, max_bytes: int, 
         text, warnings = decode(path, data, max_bytes)
         meta, body, first_line = split_front_matter(path, text)
     except (SourceError, OSError) as exc:
-        result.fail(exc if isinstance(exc, SourceError) else SourceError(path, exc.strerror or str(exc)))
+        result.fail(as_source_error(path, exc))
         return
     if meta is None:
         result.fail(SourceError(
@@ -137,7 +137,7 @@ def _read_text(path: Path, entry: dict | None, started_ns: int, max_bytes: int, 
     key_line = lambda k, fm_lines=fm_lines: find_key_line(fm_lines, k, 2)  # noqa: E731
     clean, problems = validate_meta(path, meta, key_line, path.stem.lower())
     doc = SourceDocument(clean, body, str(path), first_line, sha, warnings,
-                         str(path), {k: key_line(k) for k in ("slug", "comments_on", "translation_of", "aliases")},
+                         str(path), {k: key_line(k) for k in LINED_KEYS},
                          file_stat=file_stat, media_type=media_type(path.suffix), raw=data)
     add_document(result, doc, problems)
 

@@ -71,6 +71,14 @@ def test_a_bad_value_in_a_sidecar_names_its_line(tmp_path):
     assert message.startswith(f"{folder / 'strategy.pdf.toml'}:3: ") and "'date' is not a date" in message
 
 
+def test_a_problem_found_across_documents_names_the_sidecars_line(tmp_path):
+    # translation_of is checked against the other documents, after every file is read: the line
+    # of the key in the sidecar must still be known then, as it is for front matter.
+    folder = _folder(tmp_path, SIDECAR + 'translation_of = "no-such-original"\n')
+    (message,) = _messages(collect([folder]))
+    assert message.startswith(f"{folder / 'strategy.pdf.toml'}:5: ") and "no-such-original" in message
+
+
 def test_kind_never_comes_from_the_file_and_its_absence_names_the_sidecar(tmp_path):
     folder = _folder(tmp_path, 'title = "National AI strategy"\n')
     (message,) = _messages(collect([folder]))
