@@ -27,9 +27,10 @@ def comparison(session, slug: str, moved_to) -> dict:
     rows = []
     for p in passages:
         cells = []
-        texts = {t.id: " ".join(x.text for x in found.get((p.id, t.id), ([], 0))[0]) for t in translations}
+        entries = {t.id: found.get((p.id, t.id)) for t in translations}
+        texts = {tid: " ".join(x.text for x in entry[0]) if entry else "" for tid, entry in entries.items()}
         for t in translations:
-            entry = found.get((p.id, t.id))
+            entry = entries[t.id]
             sentences, confidence = entry if entry else ([], None)
             text = texts[t.id]
             cells.append({
