@@ -80,4 +80,19 @@
   document.querySelectorAll(".landing-notice .dismiss").forEach(function (a) {
     a.addEventListener("click", function (e) { e.preventDefault(); a.closest(".landing-notice").hidden = true; });
   });
+  // Parallel reader: the view toggle without a page load (the links work as plain GETs without this).
+  var par = document.getElementById("par-grid"), views = document.querySelector(".par-views");
+  if (par && views) {
+    views.addEventListener("click", function (e) {
+      var a = e.target.closest("a[data-view]");
+      if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      e.preventDefault();
+      par.className = par.className.replace(/\bpar-show-\w+/, "par-show-" + a.getAttribute("data-view"));
+      views.querySelectorAll("a").forEach(function (x) {
+        if (x === a) x.setAttribute("aria-current", "true"); else x.removeAttribute("aria-current");
+      });
+      document.getElementById("par-status").textContent = a.textContent + ".";
+      history.replaceState(null, "", a.href);
+    });
+  }
 })();

@@ -131,3 +131,44 @@ def renderings(session: Session, original: Document) -> tuple[list[Passage], lis
         if t is not None and t not in found:
             found.append(t)
     return passages, translations, out
+
+
+def beads(session: Session, original: Document, translation: Document) -> list[tuple[list[Passage], list[Passage], float | None]]:
+    """The translation beside its original, bead by bead in reading order: (original sentences,
+    translation sentences, confidence). A side is empty where the other has no counterpart (1–0,
+    0–1); a passage no bead names (the alignment not yet redone) comes alone, in place, with None."""
+    def active(doc: Document) -> list[Passage]:
+        return list(session.scalars(select(Passage).where(
+            Passage.document_id == doc.id, Passage.active.is_(True)).order_by(Passage.position)))
+
+    left, right = active(original), active(translation)
+    by_id = {p.id: p for p in left + right}
+    grouped: dict[int, tuple[list[str], list[str], float]] = {}
+    for a in session.scalars(select(Alignment).where(Alignment.document_id == translation.id).order_by(Alignment.id)):
+        o, t, _ = grouped.setdefault(a.bead, ([], [], a.confidence))
+        for pid, side in ((a.original_id, o), (a.translation_id, t)):
+            if pid in by_id and pid not in side:
+                side.append(pid)
+    out: list[tuple[list[Passage], list[Passage], float | None]] = []
+    aligned = {pid for o, t, _ in grouped.values() for pid in o + t}
+    at = [0, 0]  # how far each side has been shown
+
+    def catch_up(side: int, passages: list[Passage], until: int) -> None:
+        for p in passages[at[side]:until]:
+            if p.id not in aligned:
+                out.append(([p], [], None) if side == 0 else ([], [p], None))
+        at[side] = max(at[side], until)
+
+    index = {p.id: i for ps in (left, right) for i, p in enumerate(ps)}
+    for n in sorted(grouped):
+        o, t, confidence = grouped[n]
+        if not o and not t:
+            continue  # every sentence of the bead has since gone
+        for side, passages, ids in ((0, left, o), (1, right, t)):
+            if ids:
+                catch_up(side, passages, min(index[x] for x in ids))
+                at[side] = max(at[side], max(index[x] for x in ids) + 1)
+        out.append(([by_id[x] for x in sorted(o, key=index.get)], [by_id[x] for x in sorted(t, key=index.get)], confidence))
+    catch_up(0, left, len(left))
+    catch_up(1, right, len(right))
+    return out

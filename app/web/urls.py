@@ -90,6 +90,15 @@ def api_translations(slug: str) -> str:
     return f"/api/translations/{_q(slug)}"
 
 
+def parallel(slug: str, view: str | None = None) -> str:
+    """A translation beside its original, sentence by sentence (view: both, original or translation)."""
+    return with_query(f"/parallel/{_q(slug)}", view=None if view == "both" else view)
+
+
+def api_parallel(slug: str) -> str:
+    return f"/api/parallel/{_q(slug)}"
+
+
 def api_passage(passage_id: str) -> str:
     return f"/api/passages/{_q(passage_id)}"
 
