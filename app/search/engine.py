@@ -19,7 +19,9 @@ Grades mean the same thing in every query, because they come from one similarity
 
 Search lists the grades in that order: exact, near, altered, related. A short query (at most
 ``WORDS_QUERY_MAX`` words) is also searched as words: sentences holding every one of them, stemmed ("regulations" finds
-"regulation"). The quote check looks for related sources only when nothing is exact or near.
+"regulation"). A word search (``is_word_search``: at most ``WORD_SEARCH_MAX`` words, no quotation
+marks or sentence punctuation) is not a quote: its verbatim hits are ``words`` ("contains these
+words"), not ``exact``; the facets still count them as exact. The quote check looks for related sources only when nothing is exact or near.
 
 Speed: Whoosh's phrase and intersection matchers are slow in Python whenever a common word takes
 part, so candidates come from the posting lists of the quote's rarest words (intersected as
@@ -51,7 +53,7 @@ from app.search.spans import plain_words, stems, word_spans
 from app.search.table import Blob
 from app.search.types import (
     ADVANCED_FIELDS, ADVANCED_POOL, GRADES, MAX_HITS, MAX_OFFSET, NEAR_MIN, RELATED_MIN, RELATED_POOL, VERIFY_MAX,
-    WORDS_QUERY_MAX, Filters, Outcome, Result, SearchError,
+    WORD_SEARCH_MAX, WORDS_QUERY_MAX, Filters, Outcome, Result, SearchError, is_word_search,
 )
 from app.search.verify import Checked, Verification, passage_sentences, verify, word_diff
 from app.text.normalize import normalize
@@ -60,8 +62,8 @@ _Blob = Blob  # the name tests/index/test_build.py knows it by
 
 __all__ = [
     "ADVANCED_FIELDS", "ADVANCED_POOL", "GRADES", "MAX_HITS", "MAX_OFFSET", "NEAR_MIN", "RELATED_MIN", "RELATED_POOL",
-    "VERIFY_MAX", "WORDS_QUERY_MAX", "Alignment", "Blob", "Checked", "Filters", "Outcome", "Result", "SearchError",
-    "Verification", "align", "check_syntax", "grade_for", "make_snippet", "normalize", "parse_advanced",
+    "VERIFY_MAX", "WORD_SEARCH_MAX", "WORDS_QUERY_MAX", "Alignment", "Blob", "Checked", "Filters", "Outcome", "Result", "SearchError",
+    "Verification", "align", "check_syntax", "grade_for", "is_word_search", "make_snippet", "normalize", "parse_advanced",
     "passage_sentences", "plain_words", "read_postings", "search", "stems", "verify", "word_diff", "word_spans",
 ]
 

@@ -121,8 +121,44 @@ class Comparison:
         return bool(self.changes)
 
     def verdict(self) -> str:
+        described = described_changes(self.changes)
         return "wording close to a real sentence, but the meaning differs: " + "; ".join(
-            c.phrase() for c in self.changes[:3]) + ("; …" if len(self.changes) > 3 else "")
+            described[:3]) + ("; …" if len(described) > 3 else "")
+
+
+# How a verdict names a kind of change, after the words it concerns; a replaced content word needs no name.
+KIND_NAMES = {"negation": "negation", "antonym": "opposite", "number": "number", "date": "date", "name": "name",
+              "modality": "obligation or possibility", "quantifier": "quantity", "content": None}
+
+
+def _within(inner: str, outer: str) -> bool:
+    """Whether the words `inner` are a run of the words `outer` (an empty side is within any)."""
+    return not inner or f" {inner} " in f" {outer} "
+
+
+def described_changes(changes: list[Change]) -> list[str]:
+    """Each place the quote departs from the source described once: one difference is often found by
+    several checks ('need not' for 'must' is a negation and a modality), and its words once, with
+    what kinds of change they make, read better than the same words repeated for each."""
+    groups: list[tuple[Change, list[str]]] = []
+    for c in changes:
+        for i, (g, kinds) in enumerate(groups):
+            if _within(c.quote, g.quote) and _within(c.source, g.source):
+                pass
+            elif _within(g.quote, c.quote) and _within(g.source, c.source):
+                groups[i] = (g := c, kinds)
+            else:
+                continue
+            if c.kind not in kinds:
+                kinds.append(c.kind)
+            break
+        else:
+            groups.append((c, [c.kind]))
+    out = []
+    for g, kinds in groups:
+        names = [KIND_NAMES[k] for k in kinds if KIND_NAMES.get(k)]
+        out.append(g.phrase() + (f" ({', '.join(names)})" if names else ""))
+    return out
 
 
 def tokens(text: str) -> tuple[list[Tok], set[int]]:

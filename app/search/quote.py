@@ -14,7 +14,7 @@ from app.search.results import facets, make_result
 from app.search.scripts import missing_script_message
 from app.search.spans import plain_words, stems
 from app.search.titles import with_titles
-from app.search.types import GRADES, MAX_HITS, VERIFY_MAX, Filters, Outcome
+from app.search.types import GRADES, MAX_HITS, VERIFY_MAX, Filters, Outcome, is_word_search
 from app.text.stems import word_stem
 
 
@@ -58,6 +58,10 @@ def search_quote(session: Session, searcher: Searcher, q: str, filters: Filters,
     titles = with_titles(session, out, {ctx.stored(c.docnum).get("doc", "") for c in page}, ctx.table)
     qstems = set(stems(searcher, q))
     out.results = [make_result(ctx, c, qn, qwords, qstems, titles) for c in page]
+    if is_word_search(q, len(qwords)):
+        for r in out.results:  # the facets keep counting them as exact, which the match filter selects
+            if r.match == "exact":
+                r.match = "words"
     add_reports(session, out.results)
     add_aligned(session, out.results)
     if not out.total:

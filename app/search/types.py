@@ -6,15 +6,28 @@ are explained in app/search/engine.py (near or altered: app/search/meaning.py de
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from whoosh import query as wq
 
+# What makes a query a quote whatever its length: quotation marks, or punctuation that ends or joins
+# clauses (the full stop of an initial, as in "U.S.", does not).
+_QUOTE_SHAPE = re.compile(r"[\"“”„«»。！？；：]|[!?;:](?:\s|$)|(?<!\b[A-Z])\.(?:\s|$)")
+
+
+def is_word_search(query: str, n_words: int) -> bool:
+    """A few words typed to find sentences that hold them ("talent", "data security"), not a quote to
+    grade: its verbatim hits 'contain these words' (match "words"); a quoted or longer query keeps the grades."""
+    return 0 < n_words <= WORD_SEARCH_MAX and not _QUOTE_SHAPE.search(query)
+
+
 # --- thresholds and limits (documented in the API description too) ---------------------------
 NEAR_MIN = 0.85  # similarity from which a non-verbatim match is "near", or "altered" when its meaning differs
 RELATED_MIN = 0.4  # share of the quote's content words (stemmed, stop words aside) a "related" sentence must hold
 WORDS_QUERY_MAX = 4  # up to this many words, a query is also searched as words (stemmed, BM25)
+WORD_SEARCH_MAX = 3  # up to this many words, without quotation marks or sentence punctuation: a word search
 NEAR_POOL = 50  # candidates for "near": sentences holding all but one of the quote's rarest words
 NEAR_TERMS = 4  # rarest words of the quote used to gather near and related candidates
 NEAR_POSTINGS_BUDGET = 3_000  # postings read to gather them (when the rarest is commoner: two must co-occur)

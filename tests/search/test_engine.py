@@ -169,13 +169,13 @@ def test_a_stemmed_phrase_hit_is_not_exact(client):
 
 def test_plain_words_find_sentences(client, official, commentary):
     body = api(client, "Global South")
-    ids = {r["id"] for r in body["results"] if r["match"] == "exact"}
+    ids = {r["id"] for r in body["results"] if r["match"] == "words"}
     assert passage_containing(official, "particularly in the Global South")["id"] in ids
     assert passage_containing(commentary, "helping Global South countries")["id"] in ids
-    assert all("<mark>Global South</mark>" in r["snippet"] for r in body["results"] if r["match"] == "exact")
+    assert all("<mark>Global South</mark>" in r["snippet"] for r in body["results"] if r["match"] == "words")
 
     body = api(client, "computing power")
-    assert {r["document"] for r in body["results"] if r["match"] == "exact"} == {OFFICIAL, COMMENTARY}
+    assert {r["document"] for r in body["results"] if r["match"] == "words"} == {OFFICIAL, COMMENTARY}
 
 
 def test_words_are_stemmed(client, official, commentary):
@@ -186,7 +186,7 @@ def test_words_are_stemmed(client, official, commentary):
     hit = next(r for r in body["results"] if r["id"] == only_singular["id"])
     assert hit["match"] in ("near", "related")
     assert "<mark>regulation</mark>" in hit["snippet"]
-    assert body["results"][0]["match"] == "exact"
+    assert body["results"][0]["match"] == "words"  # a word search, not a quote (#21)
 
 
 def test_snippet_escapes_everything_but_mark(client, commentary, ingest):

@@ -34,7 +34,7 @@ def test_api_quote_mode(client, q):
     assert_no_server_error(r)
     if r.status_code == 200:
         for hit in r.json()["results"]:
-            assert 0 <= hit["score"] <= 1 and hit["match"] in ("exact", "near", "altered", "related")
+            assert 0 <= hit["score"] <= 1 and hit["match"] in ("exact", "near", "altered", "related", "words")
 
 
 @fuzz

@@ -34,7 +34,7 @@ PAGE = 20
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"  # a real month and day number
 _DATE_RE = re.compile(DATE_PATTERN)
 
-Grade = Literal["exact", "near", "altered", "related"]
+Grade = Literal["exact", "near", "altered", "related", "words"]
 ChangeKind = Literal["negation", "antonym", "number", "date", "name", "modality", "quantifier", "content"]
 GRADES_DOC = (
     "exact: the quote occurs verbatim (case, punctuation, quote and dash styles aside); "
@@ -43,7 +43,9 @@ GRADES_DOC = (
     "of a word); altered: similarity >= "
     f"{search.NEAR_MIN} but at least one difference changes the meaning (negation, antonym, number, date, "
     "name, modality, quantifier, content word replaced, dropped or added), listed in `changes`; "
-    "related: relevant by words (BM25). Best first: exact, near, altered, related."
+    "related: relevant by words (BM25). Best first: exact, near, altered, related. "
+    f"words: a word search (at most {search.WORD_SEARCH_MAX} words, no quotation marks or sentence "
+    "punctuation) lists the sentences that contain these words in place of exact; quote the words to grade them."
 )
 
 
