@@ -84,7 +84,8 @@ def test_a_database_behind_the_head_is_upgraded(make_settings):
         command.downgrade(alembic_config(settings), "0001")  # as if every later migration were new
         assert "ix_passages_id_active_kind_document" not in _indexes(engine, "passages")
         upgrade(settings, engine)
-        assert _versions(engine) == head_revisions() == {"0005"}
+        assert _versions(engine) == head_revisions() == {"0006"}
+        assert {"novelty_documents", "novelty_first"} <= set(inspect(engine).get_table_names())
         assert "ix_passages_id_active_kind_document" in _indexes(engine, "passages")
         assert "page" in {c["name"] for c in inspect(engine).get_columns("passages")}
     finally:
