@@ -22,6 +22,97 @@
       });
     });
   });
+  // Citations in other formats, and the reader's per-sentence Cite menu: fetched from the JSON
+  // endpoint when asked for, so a page carries no citation it is not asked to show.
+  var FORMATS = [["text", "Plain text"], ["bibtex", "BibTeX"], ["csl_json", "CSL-JSON"]], cited = {};
+  function citation(id) {
+    if (!cited[id]) {
+      cited[id] = fetch("/api/passages/" + encodeURIComponent(id) + "/cite").then(function (r) {
+        if (!r.ok) throw new Error("no citation");
+        return r.json();
+      });
+      cited[id].catch(function () { delete cited[id]; });
+    }
+    return cited[id];
+  }
+  function copied(btn) {
+    var old = btn.textContent; btn.textContent = "Copied"; btn.setAttribute("aria-live", "polite");
+    setTimeout(function () { btn.textContent = old; }, 1500);
+  }
+  function formatMenu(id, pre, label) {
+    var sel = document.createElement("select"), lab = document.createElement("label");
+    sel.className = "cite-format";
+    FORMATS.forEach(function (f) { sel.add(new Option(f[1], f[0])); });
+    lab.className = "cite-format-label"; lab.append(label || "Format ", sel);
+    sel.addEventListener("change", function () {
+      citation(id).then(function (c) { pre.textContent = c[sel.value]; pre.classList.toggle("code", sel.value !== "text"); }, function () {
+        pre.textContent = "This citation could not be loaded; the sentence's page has every format.";
+      });
+    });
+    return lab;
+  }
+  document.querySelectorAll(".cite-actions[data-cite] .cite-more").forEach(function (d) {
+    var id = d.parentNode.getAttribute("data-cite"), pre = d.querySelector(".cite-text");
+    if (pre) d.insertBefore(formatMenu(id, pre), pre);
+  });
+  // The reader: a sentence's ¶ opens one shared Cite panel (a modified click still follows the
+  // permalink, and the panel links to it), so the page carries no per-sentence controls.
+  var reader = document.querySelector("article.reader"), panel = null, panelFor = null;
+  function buildPanel() {
+    panel = document.createElement("div");
+    panel.className = "cite-panel"; panel.setAttribute("role", "group"); panel.setAttribute("aria-label", "Cite this sentence");
+    panel.innerHTML = '<p class="cite-ref"></p><div class="cite-actions"><button type="button" class="copy cite-copy">Copy citation</button>' +
+      ' <button type="button" class="copy quiet cite-link">Copy link</button> <span class="cite-format-label"></span>' +
+      ' <a class="cite-page">Sentence page</a> <button type="button" class="quiet cite-close">Close</button></div>' +
+      '<pre class="cite-text" tabindex="0"></pre>';
+    var pre = panel.querySelector(".cite-text");
+    panel.querySelector(".cite-copy").addEventListener("click", function (e) {
+      var btn = e.currentTarget;
+      navigator.clipboard.writeText(pre.textContent.trim()).then(function () { copied(btn); });
+    });
+    panel.querySelector(".cite-link").addEventListener("click", function (e) {
+      var btn = e.currentTarget;
+      citation(panelFor).then(function (c) { return navigator.clipboard.writeText(c.link); }).then(function () { copied(btn); });
+    });
+    panel.querySelector(".cite-close").addEventListener("click", function () { closePanel(true); });
+  }
+  function closePanel(refocus) {
+    if (!panel || !panel.parentNode) return;
+    var opener = reader.querySelector('a.pid[aria-expanded="true"]');
+    panel.remove();
+    if (opener) { opener.setAttribute("aria-expanded", "false"); if (refocus) opener.focus(); }
+    panelFor = null;
+  }
+  function openPanel(btn, id) {
+    if (!panel) buildPanel();
+    var same = panelFor === id;
+    closePanel(false);
+    if (same) return;
+    panelFor = id;
+    var pre = panel.querySelector(".cite-text"), old = panel.querySelector(".cite-format-label");
+    old.parentNode.replaceChild(formatMenu(id, pre), old);
+    pre.textContent = "Loading the citation…";
+    panel.querySelector(".cite-page").href = btn.href.replace(/#.*$/, "");
+    panel.querySelector(".cite-ref").textContent = "";
+    var block = btn.closest(".para") || btn.closest("section") || reader;
+    block.appendChild(panel);
+    btn.setAttribute("aria-expanded", "true");
+    citation(id).then(function (c) {
+      if (panelFor !== id) return;
+      pre.textContent = c.text;
+      panel.querySelector(".cite-ref").textContent = c.reference;
+    }, function () { pre.textContent = "This citation could not be loaded; the sentence's page (¶) has it."; });
+  }
+  if (reader && navigator.clipboard) {
+    reader.querySelectorAll(".passage[id] > a.pid").forEach(function (a) { a.setAttribute("aria-expanded", "false"); });
+    reader.addEventListener("click", function (e) {
+      var a = e.target.closest(".passage[id] > a.pid");
+      if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      openPanel(a, a.parentNode.id);
+    });
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") closePanel(true); });
+  }
   // Hovering or focusing a passage highlights its linked counterparts (compare view, reader).
   function toggle(el, on) {
     (el.getAttribute("data-links") || "").split(" ").forEach(function (id) {
@@ -91,7 +182,7 @@
       views.querySelectorAll("a").forEach(function (x) {
         if (x === a) x.setAttribute("aria-current", "true"); else x.removeAttribute("aria-current");
       });
-      document.getElementById("par-status").textContent = a.textContent + ".";
+      document.getElementById("par-status").textContent = "Showing: " + a.textContent + ".";
       history.replaceState(null, "", a.href);
     });
   }

@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app.config import Settings
 from app.ingest.pipeline import run
@@ -180,3 +180,27 @@ def test_both_readers_link_to_the_parallel_reader(client):
     assert f'href="/parallel/{CLOSE}"' in original and f'href="/parallel/{FREE}"' in original
     translation = client.get(f"/documents/{FREE}").text
     assert f'href="/parallel/{FREE}"' in translation
+
+
+def test_a_weak_alignment_is_shown_as_uncertain_not_silently_paired(zh):
+    _, settings = zh
+    make = session_factory(make_engine(settings))
+    with make() as session:
+        free = session.scalar(select(Document.id).where(Document.slug == FREE))
+        row = session.scalars(select(Alignment).where(Alignment.document_id == free).order_by(Alignment.bead)).all()[4]
+        bead, kept = row.bead, row.confidence
+        session.execute(update(Alignment).where(Alignment.document_id == free, Alignment.bead == bead).values(confidence=0.2))
+        session.commit()
+    try:
+        with TestClient(create_app(settings)) as fresh:  # a new app: no page cached from before the change
+            data = fresh.get(f"/api/parallel/{FREE}").json()
+            weak = [r for r in data["rows"] if r["uncertain"]]
+            assert len(weak) == 1 and weak[0]["confidence"] == 0.2
+            tree = lxml.html.fromstring(fresh.get(f"/parallel/{FREE}").text)
+            marked = tree.xpath(f"//div[{_has('par-uncertain')}]")
+            assert len(marked) == 1 and "Uncertain alignment (0.20)" in marked[0].text_content()
+            assert weak[0]["translation"][0]["text"] in marked[0].text_content()  # still shown, in its place
+    finally:
+        with make() as session:
+            session.execute(update(Alignment).where(Alignment.document_id == free, Alignment.bead == bead).values(confidence=kept))
+            session.commit()
