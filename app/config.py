@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_query_chars: int = 1000  # a long paragraph; longer inputs get a 422 with a message
     max_verify_chars: int = 5000
     max_page_size: int = 100
+    # The reader's margin notes show a cross-reference only from this score (0-1, the link's
+    # confidence, app.enrich): weaker links stay on the sentence's own page, where they are listed.
+    margin_note_min: float = Field(default=0.5, ge=0, le=1)
     keep_index_versions: int = 3  # older index versions are deleted after a switch
     # Threads running the handlers of one web process. Pages and searches are Python work that
     # holds the GIL, so a second thread only interleaves them (see Scaling in the README); a

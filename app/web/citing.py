@@ -40,3 +40,18 @@ def for_results(session: Session, base_url: str, ids: list[str]) -> dict[str, di
             id=p.id, page=p.page, speaker=p.speaker, text=p.text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …")
         out[pid] = {"text": cite.citations(quoted, doc, link)["text"], "ref": reference(p, doc), "link": link}
     return out
+
+
+def reference_text(ref: dict) -> str:
+    """The reference as one line: "Xinhua, 26 Apr 2025, ¶ 10"."""
+    return ", ".join(x for x in (ref["who"], ref["when"] or "date not stated", ref["para"]) if x)
+
+
+def one(session: Session, base_url: str, p: Passage) -> dict:
+    """Everything the Cite menu offers for one passage, fetched when a reader opens it (the reader's
+    page would outgrow its budget if every sentence carried its citations)."""
+    doc = session.get(Document, p.document_id)
+    link = urls.absolute(base_url, urls.directive(p.id) if p.is_directive else urls.passage(p.id))
+    out = cite.citations(p, doc, link)
+    return {"id": p.id, "link": link, "reference": reference_text(reference(p, doc)),
+            "text": out["text"], "bibtex": out["bibtex"], "csl_json": out["csl_json"]}

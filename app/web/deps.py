@@ -94,6 +94,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates.env.lstrip_blocks = True
     templates.env.globals["urls"] = urls
     templates.env.globals["kind_label"] = {"official": "Official", "commentary": "Commentary"}
+    templates.env.globals["margin_note_min"] = settings.margin_note_min
     return templates
 
 

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
 
-from app.web import cite
+from app.web import cite, citing
 
 from app.store import reads as queries
 
@@ -60,3 +61,25 @@ def api_passage(passage_id: str, session: SessionDep):
 
     p = resolve.passage(session, passage_id, moved_to=urls.api_passage, gone=gone)
     return serialize.passage_json(queries.passage_view(session, p))
+
+
+class Citations(BaseModel):
+    id: str = Field(description="The passage's id (its successor's, after a correction: the request is redirected).")
+    link: str = Field(description="Its permalink, the URL a citation gives.")
+    reference: str = Field(description="Who, when and which paragraph, for display: 'Xinhua, 26 Apr 2025, ¶ 10'.")
+    text: str = Field(description="The citation as plain text.")
+    bibtex: str = Field(description="The citation as a BibTeX @misc entry.")
+    csl_json: str = Field(description="The citation as CSL-JSON (a JSON document in a string).")
+
+
+@router.get("/api/passages/{passage_id}/cite", summary="Citations of one passage", response_model=Citations,
+            responses={301: {"description": "Corrected: moved to its successor"}, 404: {"description": "Unknown id"},
+                       410: {"description": "Removed: nothing to cite"}})
+def api_passage_cite(request: Request, passage_id: str, session: SessionDep):
+    """The passage's citation in plain text, BibTeX and CSL-JSON, its permalink and readable reference;
+    the reader's and the quote check's Cite menus fetch it when opened."""
+    def gone(p):
+        return JSONResponse({"detail": f"Passage '{passage_id}' was removed from the archive."}, status_code=410)
+
+    p = resolve.passage(session, passage_id, moved_to=lambda pid: urls.api_passage(pid) + "/cite", gone=gone)
+    return citing.one(session, request.app.state.base_url, p)

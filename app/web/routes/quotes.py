@@ -357,6 +357,8 @@ def _verify_page(request: Request, session, settings: Settings, text: str | None
     return render(request, "verify.html", {
         "text": text or "", "result": result, "problem": problem, "max_chars": settings.max_verify_chars,
         "share_url": share, "near_min": search.NEAR_MIN,
+        "cites": citing.for_results(session, request.app.state.base_url,
+                                    [s["source"]["id"] for s in result["sentences"] if s["source"]] if result else []),
     }, status_code=status)
 
 
