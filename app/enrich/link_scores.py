@@ -153,7 +153,7 @@ def _related_index(ctx: Context) -> dict[tuple[str, object], list[str]]:
     index = ctx.__dict__.get("_related_index")
     if index is None:
         index = {}
-        for ow in sorted(ctx.word_postings):
+        for ow in ctx.word_postings:  # the lookups answer sets: no order to keep
             for key in _keys(ow):
                 index.setdefault(key, []).append(ow)
         ctx.__dict__["_related_index"] = index

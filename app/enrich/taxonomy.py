@@ -29,7 +29,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DEFAULT_THRESHOLD = 2.0
@@ -46,6 +46,7 @@ _TOPIC = frozenset({"ai", "artificial", "intelligence"})
 _WORD_RE = re.compile(r"[^\W_]+(?:&[^\W_]+)?")  # "R&D" stays one word
 
 
+@lru_cache(maxsize=100_000)  # a corpus repeats its words; the lemma of each is worked out once
 def lemma(word: str) -> str:
     """Fold case, British -isation spelling and English plurals; leave other endings alone."""
     w = word.casefold().replace("isation", "ization")
@@ -99,6 +100,8 @@ class Taxonomy:
     # filled as words are met (corpora repeat words)
     _first: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _having: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # heading text -> its theme: every sentence of a section asks about the same heading
+    _headings: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __iter__(self):
         """Themes in display order."""
@@ -371,6 +374,14 @@ def commentary_themes(
 
 def heading_theme(taxonomy: Taxonomy, heading_text: str) -> str | None:
     """The theme a section heading names, or None when no theme clearly wins."""
+    try:
+        return taxonomy._headings[heading_text]
+    except KeyError:
+        slug = taxonomy._headings[heading_text] = _heading_theme(taxonomy, heading_text)
+        return slug
+
+
+def _heading_theme(taxonomy: Taxonomy, heading_text: str) -> str | None:
     # the heading's own vocabulary evidence, as for a sentence, plus the words it shares with
     # each theme's name and single-word keywords
     scores: dict[str, float] = {s: 2 * w / taxonomy.threshold for s, w in evidence(taxonomy, heading_text).items()}
