@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.store.models import Alignment, Document, Passage
@@ -67,9 +67,12 @@ def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
         return {}
     keys = {(a.document_id, a.bead) for a in mine}
     originals = {a.original_id for a in mine if a.original_id}
-    # Every row of the beads involved, and every translation's rows for the originals concerned.
-    rows = list(session.scalars(select(Alignment).where(
-        or_(Alignment.document_id.in_({k[0] for k in keys}), Alignment.original_id.in_(originals)))))
+    # Every row of the beads involved, and every translation's rows for the originals concerned;
+    # only those rows, not the whole of each translation (a search page asks for many documents).
+    rows = [a for a in session.scalars(select(Alignment).where(or_(
+        and_(Alignment.document_id.in_({k[0] for k in keys}), Alignment.bead.in_({k[1] for k in keys})),
+        Alignment.original_id.in_(originals))))
+        if (a.document_id, a.bead) in keys or a.original_id in originals]
     pids = {x for a in rows for x in (a.original_id, a.translation_id) if x}
     passages = {p.id: p for p in session.scalars(select(Passage).where(Passage.id.in_(pids), Passage.active.is_(True)))}
     docs = {d.id: d for d in session.scalars(select(Document).where(
