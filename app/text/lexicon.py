@@ -1,14 +1,16 @@
 """What WordNet knows about two words: synonyms, opposites, derived forms and base forms.
 
-The table (data/lexicon.json.gz, built from WordNet's files by scripts/build_lexicon.py, with
+The table (data/lexicon.tsv.gz, built from WordNet's files by scripts/build_lexicon.py, with
 WordNet's licence beside it) ships inside the package: nothing is downloaded at run time. It is
-read once, on first use.
+read once, on first use, line by line into tuples of shared strings and numbers, because every web
+worker and ingest keeps it for its whole life.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
+import io
+import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,7 +25,7 @@ _DETACH = (
 
 @dataclass(frozen=True)
 class Lexicon:
-    synsets: dict[str, list[int]]
+    synsets: dict[str, tuple[int, ...]]
     antonyms: frozenset[tuple[str, str]]
     derived: frozenset[tuple[str, str]]
     exceptions: dict[str, str]
@@ -63,11 +65,26 @@ class Lexicon:
 
 @cache
 def lexicon() -> Lexicon:
-    raw = resources.files("app.text").joinpath("data/lexicon.json.gz").read_bytes()
-    t = json.loads(gzip.decompress(raw))
-    return Lexicon(
-        synsets=t["synsets"],
-        antonyms=frozenset((a, b) for a, b in t["antonyms"]),
-        derived=frozenset((a, b) for a, b in t["derived"]),
-        exceptions=t["exceptions"],
-    )
+    raw = resources.files("app.text").joinpath("data/lexicon.tsv.gz").read_bytes()
+    return read_table(io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(raw)), encoding="utf-8"))
+
+
+def read_table(lines) -> Lexicon:
+    """A Lexicon from the table's lines (the format scripts/build_lexicon.py writes)."""
+    intern = sys.intern
+    numbers: dict[int, int] = {}  # a synset shared by several words is one int object
+    synsets: dict[str, tuple[int, ...]] = {}
+    antonyms, derived, exceptions = set(), set(), {}
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        tag, a, b = line.rstrip("\n").split("\t")
+        if tag == "s":
+            synsets[intern(a)] = tuple(numbers.setdefault(n, n) for n in map(int, b.split()))
+        elif tag == "a":
+            antonyms.add((intern(a), intern(b)))
+        elif tag == "d":
+            derived.add((intern(a), intern(b)))
+        elif tag == "e":
+            exceptions[intern(a)] = intern(b)
+    return Lexicon(synsets=synsets, antonyms=frozenset(antonyms), derived=frozenset(derived), exceptions=exceptions)

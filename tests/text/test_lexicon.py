@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import json
+import io
 from importlib import resources
 
 import pytest
@@ -15,9 +15,26 @@ from app.text.lexicon import lexicon
 def test_the_table_and_wordnets_licence_ship_in_the_package():
     data = resources.files("app.text").joinpath("data")
     assert "WordNet 3.0 Copyright 2006 by Princeton University" in data.joinpath("WORDNET-LICENSE").read_text()
-    table = json.loads(gzip.decompress(data.joinpath("lexicon.json.gz").read_bytes()))
-    assert "WORDNET-LICENSE" in table["source"]
-    assert len(table["synsets"]) > 50_000 and len(table["antonyms"]) > 10_000
+    text = gzip.decompress(data.joinpath("lexicon.tsv.gz").read_bytes()).decode("utf-8")
+    assert "WORDNET-LICENSE" in text.splitlines()[0]
+    lex = lexicon_module.read_table(io.StringIO(text))
+    assert len(lex.synsets) > 50_000 and len(lex.antonyms) > 10_000
+
+
+def test_the_build_scripts_lines_read_back_as_the_same_table():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_lexicon", path)
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    table = {"source": "WordNet 3.0, see WORDNET-LICENSE", "synsets": {"rapid": [7, 9], "fast": [9]},
+             "antonyms": [["rapid", "slow"]], "derived": [["rapid", "rapidly"]], "exceptions": {"went": "go"}}
+    lex = lexicon_module.read_table(io.StringIO(build.encode(table).decode("utf-8")))
+    assert lex.synonyms("rapid", "fast") and not lex.synonyms("rapid", "went")
+    assert lex.opposites("slow", "rapid") and lex.related_forms("rapidly", "rapid")
+    assert lex.lemmas("went") == {"went", "go"}
 
 
 def test_it_is_read_once_per_process():
