@@ -22,7 +22,8 @@ An enumerated item after a directive that ends with ":" inherits it ("Member Sta
 
 Speaker: the name before a speech verb, through an appositive and an auxiliary ("Xi Jinping,
 General Secretary ..., has stressed", "the Commission urged"), or after a quotation ('"...,"
-said Minister X Y'); titles and portfolios dropped ("Minister of Labour Ingrid Solberg" ->
+said Minister X Y'), or a collective subject opening a sentence with a verb of requiring or
+asking ("The agency also requires suppliers to ..."); titles and portfolios dropped ("Minister of Labour Ingrid Solberg" ->
 "Ingrid Solberg"). A surname resolves to the fullest form of that name anywhere in the document
 ("Xi" -> "Xi Jinping"); a collective subject ("The council", "The Board") to the full name of
 the body with that head noun in the document ("State Council of the Republic of Norvale").
@@ -116,6 +117,17 @@ _APPOSITIVE = r"(?:,\s[^,]{1,120}){1,3},"
 _SPEAKER_RE = re.compile(
     rf"(?P<name>{_BODY}|{_NAME}|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b)(?:\s*\([A-Z][\w.]*\))?(?:{_APPOSITIVE})?"
     rf"{_AUX}{_ADV}\s+{_SPEECH}\b"
+)
+# A collective subject that itself directs ("The agency also requires suppliers to ...", "The
+# ministry expects ..."): the body speaks, even though the verb is not a speech verb. Only
+# verbs of requiring or asking: after "The Board will write ..." the reporter still speaks.
+_DIRECTING = (r"(?:requires?|required|expects?|expected|obliges?|obliged|mandates?|mandated|"
+              r"prohibits?|prohibited|bans?|banned|forbids?|forbade|asks?|asked|invites?|invited|"
+              r"instructs?|instructed|orders?|ordered|recommends?|recommended|advises?|advised|"
+              r"wants?|wanted|insists?|insisted|requests?|requested|tells?|told)")
+_BODY_DIRECTS_RE = re.compile(
+    rf"^\s*(?:[A-Z][\w'’ -]{{0,40}},\s+)?(?P<name>{_BODY})(?:\s*\([A-Z][\w.]*\))?(?:{_APPOSITIVE})?"
+    rf"{_AUX}{_ADV}(?:\s+will{_ADV})?\s+{_DIRECTING}\b"
 )
 # Inverted attribution after a quotation: '"...," said Minister X Y.'
 _SAID_NAME_RE = re.compile(rf"[,”\"]\s*(?:said|says|added|stressed|noted)\s+(?P<name>{_NAME})")
@@ -251,6 +263,10 @@ class _Speakers:
             return
         m = _SAID_NAME_RE.search(text)
         if m and m.group("name").split()[0].lower() not in _NOT_NAMES:
+            self.mention(m.group("name"))
+            return
+        m = _BODY_DIRECTS_RE.match(text)
+        if m:
             self.mention(m.group("name"))
 
     def current(self) -> str | None:

@@ -19,6 +19,8 @@ def _claim(f: Feat, previous: str | None, reported_speech: bool = False) -> str:
     best = f.best_own
     if f.strong:
         return "interprets"
+    if f.counterfactual and not f.attribution:
+        return "interprets"  # "should have required": what the text did not do, the writer's claim
     if f.prescriptive and not f.attribution and not reported_speech:
         return "interprets"  # the writer's own "should": a recommendation, not a report
     if best >= REPORT_STRONG:

@@ -23,13 +23,14 @@ from app.enrich.link_text import ITEM_MARK_RE, Prep, _stem, analyse, is_content
 from app.text.lexicon import lexicon
 from app.text.cues import (
     ANAPHOR_RE,
-    ATTRIBUTION_RE,
     BACKGROUND_RE,
+    COUNTERFACTUAL_RE,
     DEMONSTRATIVE_RE,
     PRESCRIPTIVE_RE,
     STRONG_INTERPRETIVE_RE,
     WEAK_INTERPRETIVE_RE,
     YEAR_RE,
+    attributes,
 )
 
 
@@ -69,7 +70,11 @@ class Feat:
 
     @functools.cached_property
     def attribution(self) -> bool:
-        return bool(ATTRIBUTION_RE.search(self.prep.unit.text))
+        return attributes(self.prep.unit.text)
+
+    @functools.cached_property
+    def counterfactual(self) -> bool:
+        return bool(COUNTERFACTUAL_RE.search(self.prep.unit.text))
 
     @functools.cached_property
     def background(self) -> bool:

@@ -167,6 +167,29 @@ WEAK_INTERPRETIVE_RE = re.compile(
 # with an attribution ("She said firms should ...") it reports.
 PRESCRIPTIVE_RE = re.compile(r"\b(?:should|ought\s+to)\b", re.IGNORECASE)
 
+# The writer's own counterfactual: a modal with the perfect ("should have required", "ought to
+# have", "would have been", "could have banned") says what the text did not do, so it is the
+# writer's claim, never a report of the text, even where its verb is a reporting verb
+# (Biber et al. 1999 on modals of past obligation and hypothesis). An attribution elsewhere in
+# the sentence ("critics said") still counts.
+_PERFECT_MODAL = (r"\b(?:should|ought\s+to|would|could|might)(?:n't|\s+not)?"
+                  r"(?:\s+(?:also|still|instead|rather|surely|easily|\w+ly))*\s+have"
+                  r"(?:\s+(?:also|instead|\w+ly))*\s+(?:been\s+)?")
+_PARTICIPLE = r"(?=(?:had|\w+(?:ed|en|wn|ne|pt|lt|nt|ght|ade|ut|et|un|on|id|ld))\b)"
+COUNTERFACTUAL_RE = re.compile(_PERFECT_MODAL + _PARTICIPLE, re.IGNORECASE)
+# "should be" + participle: "Firms should be required to ...", a recommendation, and its
+# "required" no attribution.
+_DEONTIC_BE = r"\b(?:should|ought\s+to)(?:\s+not)?(?:\s+(?:also|still|\w+ly))*\s+be\s+"
+_MODAL_BEFORE_RE = re.compile(r"(?:" + _PERFECT_MODAL + "|" + _DEONTIC_BE + r")$", re.IGNORECASE)
+
+
+def attributes(text: str) -> bool:
+    """True when the sentence attributes content to a source: an attribution cue that is not
+    the verb of the writer's own counterfactual or recommendation ("should have required")."""
+    return any(not _MODAL_BEFORE_RE.search(text[max(0, m.start() - 80):m.start()])
+               for m in ATTRIBUTION_RE.finditer(text))
+
+
 # A sentence opening with an anaphor continues the previous one ("This suggests...",
 # "That will probably...", "Such a move...", "Her emphasis on...").
 ANAPHOR_RE = re.compile(

@@ -322,3 +322,33 @@ def test_word_diff_rebuilds_both_texts():
     squash = lambda t: "".join(t.split())  # noqa: E731
     assert squash("".join(x["commentary"] for x in ops)) == squash(c)
     assert squash("".join(x["official"] for x in ops)) == squash(o)
+
+
+# --- the writer's own counterfactual (#17) -------------------------------------------------
+
+OPED_RULES = """\
+These rules govern the purchase of AI systems by public hospitals in Lorvik.
+
+Suppliers shall document the data used to train each system. Hospitals shall test each system on local records before it is used on patients. The agency shall publish a list of approved systems every year.
+"""
+OPED = """\
+Lorvik's purchasing rules are a timid first step, and patients deserve better.
+
+The rules say suppliers must document their training data and hospitals must test each system before use. The agency should also have required suppliers to report failures once a system is in use. Without such reports, a faulty tool can stay on the approved list for a whole year.
+
+The ministry ought to have consulted nurses, who see these tools fail first.
+"""
+
+
+def test_counterfactual_recommendation_is_the_writers_claim_not_a_report():
+    off = make_units("rules", OPED_RULES, official=True)
+    com = make_units("oped", OPED, official=False)
+    r = align(com, off)
+    report = find(com, "The rules say suppliers")
+    counterfactual = find(com, "should also have required")
+    assert r.claims[report.id] == "reports"  # the sentence before it reports the text ...
+    # ... but "should have required" says what the rules lack: not reported speech, and its
+    # "required" is no attribution
+    assert r.claims[counterfactual.id] == "interprets"
+    assert r.claims[find(com, "ought to have consulted").id] == "interprets"
+    assert all(l.relation == "interprets" for l in r.links if l.commentary_id == counterfactual.id)
