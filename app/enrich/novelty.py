@@ -23,8 +23,8 @@ documents it adds, changes or retires touch:
 A first ingest, one that reprocesses everything, or one that changes a large share of the
 official documents, computes everything at once in memory (one stable sort of all hashes) instead.
 
-"Said before" is not stored as a list: each sentence's exact and near hashes are, and the reader
-looks up their earliest documents when it draws the panel (app.search.novelty).
+"Said before" is not stored as a list: each sentence's hash is (kept in `first` like a run's),
+and the reader looks up its earliest document when it draws the panel (app.store.novelty.said_before).
 """
 
 from __future__ import annotations

@@ -10,14 +10,17 @@ are word runs rather than noun phrases: a run is exactly what the phrase history
 finds, needs no tagger, and works alike in every language the archive holds.
 
 A run's hash is a polynomial hash of its normalised words (of its characters, in Chinese), so the
-same words hash alike whichever way a segmenter cut them. A sentence also gets two hashes, kept
-apart from the runs' by a salt: its normalised words ("exact") and the stems of its content words
-in order ("near": same words, different form: inflection, function words, punctuation).
+same words hash alike whichever way a segmenter cut them. A sentence also gets one, kept apart
+from the runs' by a salt: the hash of all its normalised words, so two sentences share it when
+they are the same once normalised as quote search normalises (case, punctuation, quote and dash
+styles aside). "Said before" (app.store.novelty) tells an identical wording from such a near one
+by the texts themselves.
 
-Of the runs a document is the first to use (see app.enrich.novelty), the listed ones are maximal:
-a run inside a longer candidate run at the same place is left out (any longer run around a new
-run is new too). They are ranked longest first, then by the length of their content words (long
-words are the rarer ones), then by where they come first, and picked so that no two overlap.
+Of the runs a document is the first to use (see app.enrich.novelty), the listed ones are ranked
+longest first, then by the length of their content words (long words are the rarer ones), then by
+where they come first, and picked so that no two overlap: a new run inside a longer one already
+listed is left out (any longer run around a new run is new too), and the new words beside a
+listed run that overlaps a longer new one still get their own shorter run.
 How often a run recurs later plays no part: a formulation every later statement repeats is
 listed as new where it first appears.
 """
@@ -34,7 +37,6 @@ from app.index.analysis import ZH_STOPS
 from app.text import zh
 from app.text.cues import STOPWORDS
 from app.text.normalize import normalize
-from app.text.stems import word_stem
 
 MIN_WORDS, MAX_WORDS = 2, 5
 MAX_LISTED = 30
@@ -42,8 +44,7 @@ SAID_MIN_CONTENT = 3  # a sentence of fewer content words repeated is not worth 
 FUNCTION_WORDS = STOPWORDS | STOP_WORDS
 _P = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
 _Q = pow(_P, -1, 1 << 64)
-EXACT_SALT = np.uint64(0x5BD1E9955BD1E995)
-NEAR_SALT = np.uint64(0xC2B2AE3D27D4EB4F)
+SENTENCE_SALT = np.uint64(0x5BD1E9955BD1E995)
 _MARK = " 0novelty0sentence0break0 "  # joins a document's sentences for one normalize() call
 
 
@@ -52,12 +53,11 @@ def _hash64(text: str) -> int:
 
 
 class Vocabulary:
-    """Each word seen once: its hash, whether it is a content word, and its stem's hash (0: none)."""
+    """Each word seen once: its hash, whether it is a content word, its length, whether it is one Han character."""
 
     def __init__(self):
         self.ids: dict[str, int] = {}
         self.hash = np.zeros(1024, dtype=np.uint64)
-        self.stem = np.zeros(1024, dtype=np.uint64)
         self.content = np.zeros(1024, dtype=bool)
         self.length = np.zeros(1024, dtype=np.int32)
         self.han = np.zeros(1024, dtype=bool)
@@ -65,19 +65,16 @@ class Vocabulary:
     def _add(self, word: str, han: bool) -> int:
         i = len(self.ids)
         if i == len(self.hash):
-            for name in ("hash", "stem", "content", "length", "han"):
+            for name in ("hash", "content", "length", "han"):
                 arr = getattr(self, name)
                 setattr(self, name, np.concatenate([arr, np.zeros_like(arr)]))
         self.ids[word] = i
         self.hash[i] = _hash64(word)
-        if han:  # a jieba word: its own "stem"
+        if han:  # a jieba word
             content = word not in ZH_STOPS
-            stem = word if content else None
         else:
             content = len(word) > 1 and not word.isdigit() and word not in FUNCTION_WORDS
-            stem = (word_stem(word) or word) if content else None
         self.content[i] = content
-        self.stem[i] = _hash64(stem) if stem else 0
         self.length[i] = len(word)
         self.han[i] = han and len(word) == 1
         return i
@@ -133,8 +130,7 @@ class Runs:
     units: np.ndarray  # its words (jieba words in Chinese)
     weight: np.ndarray  # letters of its content words
     sentence: np.ndarray  # index into ids
-    maximal: np.ndarray  # not inside a longer candidate at the same place
-    sentences: list[list] = field(default_factory=list)  # [passage id, exact hash, near hash] (signed)
+    sentences: list[list] = field(default_factory=list)  # [passage id, sentence hash] (signed)
     distinct: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
 
@@ -195,16 +191,13 @@ def runs_of(passages: list[tuple[str, str]], vocab: Vocabulary = VOCABULARY) -> 
     usent = np.asarray(unit_sentence, dtype=np.int64)
     content = vocab.content[uid]
     g = _prefix(vocab.hash[tid])
-    parts: dict[str, list] = {k: [] for k in ("s", "e", "k", "w", "n", "i")}
-    valid: dict[int, np.ndarray] = {}
+    parts: dict[str, list] = {k: [] for k in ("s", "e", "k", "w", "n")}
     nu = len(uid)
     lcum = np.concatenate([[0], np.cumsum(np.where(content, vocab.length[uid], 0))])
     for k in range(MIN_WORDS, MAX_WORDS + 1):
         m = max(nu - k + 1, 0)
         ok = (usent[:m] == usent[k - 1:k - 1 + m]) & content[:m] & content[k - 1:k - 1 + m]
-        valid[k] = ok
         i = np.nonzero(ok)[0]
-        parts["i"].append(i)
         parts["k"].append(np.full(len(i), k))
         parts["s"].append(ub[i])
         parts["e"].append(ue[i + k - 1])
@@ -212,55 +205,28 @@ def runs_of(passages: list[tuple[str, str]], vocab: Vocabulary = VOCABULARY) -> 
         parts["n"].append(usent[i])
     cat = {key: np.concatenate(v).astype(np.int64) for key, v in parts.items()}
     hashes = _span_hash(g, cat["s"], cat["e"])
-    maximal = _maximal(valid, cat["i"], cat["k"])
-    out = Runs(pids, words, han, hashes, cat["s"], cat["e"], cat["k"], cat["w"], cat["n"], maximal)
-    sent_hashes = _sentence_hashes(out, g, usent, ub, ue, uid, content, vocab)
+    out = Runs(pids, words, han, hashes, cat["s"], cat["e"], cat["k"], cat["w"], cat["n"])
+    sent_hashes = _sentence_hashes(out, g, usent, ub, ue, content)
     out.distinct = np.unique(np.concatenate([hashes, sent_hashes]))
     return out
 
 
-def _maximal(valid: dict[int, np.ndarray], starts: np.ndarray, ks: np.ndarray) -> np.ndarray:
-    """Per run occurrence: no longer candidate at the same place holds it."""
-    covered = {k: np.zeros(len(v), dtype=bool) for k, v in valid.items()}
-    for k in valid:
-        for k2 in range(k + 1, MAX_WORDS + 1):
-            big = valid.get(k2)
-            if big is None or not len(big):
-                continue
-            for d in range(k2 - k + 1):  # a run at i is inside the run of k2 words starting at i - d
-                lo = d
-                n = min(len(covered[k]), len(big) + d)
-                if n > lo:
-                    covered[k][lo:n] |= big[:n - d]
-    out = np.ones(len(starts), dtype=bool)
-    for k, cov in covered.items():
-        sel = ks == k
-        if sel.any():
-            out[sel] = ~cov[starts[sel]]
-    return out
-
-
-def _sentence_hashes(r: Runs, g, usent, ub, ue, uid, content, vocab) -> np.ndarray:
-    """Fill r.sentences ([id, exact, near] of sentences with enough content words); their hashes."""
+def _sentence_hashes(r: Runs, g, usent, ub, ue, content) -> np.ndarray:
+    """Fill r.sentences ([id, hash] of sentences with enough content words); their hashes."""
     n = len(r.ids)
-    if not len(uid):
+    if not len(usent):
         return np.zeros(0, dtype=np.uint64)
     first_unit = np.searchsorted(usent, np.arange(n), side="left")
     last_unit = np.searchsorted(usent, np.arange(n), side="right")
     has = last_unit > first_unit
     s_tok = np.where(has, ub[np.minimum(first_unit, len(ub) - 1)], 0)
     e_tok = np.where(has, ue[np.maximum(last_unit - 1, 0)], 0)
-    exact = _span_hash(g, s_tok, e_tok) ^ EXACT_SALT
-    stems = vocab.stem[uid][content]
-    gs = _prefix(stems)
+    whole = _span_hash(g, s_tok, e_tok) ^ SENTENCE_SALT
     ccum = np.concatenate([[0], np.cumsum(content)])
-    cs, ce = ccum[first_unit], ccum[last_unit]
-    near = _span_hash(gs, cs, ce) ^ NEAR_SALT
-    keep = has & (ce - cs >= SAID_MIN_CONTENT)
+    keep = has & (ccum[last_unit] - ccum[first_unit] >= SAID_MIN_CONTENT)
     idx = np.nonzero(keep)[0]
-    ex, ne = exact[idx].view(np.int64).tolist(), near[idx].view(np.int64).tolist()
-    r.sentences = [[r.ids[i], a, b] for i, a, b in zip(idx.tolist(), ex, ne)]
-    return np.concatenate([exact[idx], near[idx]])
+    r.sentences = [[r.ids[i], h] for i, h in zip(idx.tolist(), whole[idx].view(np.int64).tolist())]
+    return whole[idx]
 
 
 def phrase_text(r: Runs, s: int, e: int) -> str:
@@ -277,7 +243,7 @@ def listed(r: Runs, first_here: np.ndarray, limit: int = MAX_LISTED) -> list[dic
     """The document's new formulations, most distinctive first: [{phrase, ids}] (module docstring).
 
     `first_here`: per run occurrence, whether this document is the first official one to use it."""
-    pick = np.nonzero(first_here & r.maximal)[0]
+    pick = np.nonzero(first_here)[0]
     if not len(pick):
         return []
     order = pick[np.lexsort((r.start[pick], -r.weight[pick], -r.units[pick]))]

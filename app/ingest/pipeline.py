@@ -17,10 +17,9 @@ from sqlalchemy import func, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.enrich import alignment
-from app.enrich import recompute as enrich
+from app.enrich import alignment, recompute as enrich
 from app.index import build as index
-from app.ingest import failures, parallel
+from app.ingest import failures, novelty_stage, parallel
 from app.store import blobs, writes as store
 from app.config import Settings
 from app.store.db import make_engine, session_factory, upgrade
@@ -53,7 +52,6 @@ class IngestError(Exception):
 @dataclass
 class Summary:
     """What an ingest did."""
-
     version: int
     documents: int = 0
     sentences: int = 0
@@ -66,6 +64,7 @@ class Summary:
     seconds: float = 0.0
     switched: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    novelty: int = 0  # documents whose novelty (what is new in a statement) was recomputed
 
 
 def _pause(point: str, progress: Progress) -> None:
@@ -266,6 +265,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     session.flush()
     _carry_over_renamed(session)
     alignment.realign(session, changed, retired)  # translations with their originals, sentence by sentence
+    summary.novelty = novelty_stage.update(session, changed, retired, new_version, reprocess_all, progress)
     gc.freeze()
 
     if not changed and not retired and not themes_changed:

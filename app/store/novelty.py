@@ -1,4 +1,4 @@
-"""What is new in each official statement, as stored (#20; migration 0006).
+"""What is new in each official statement, as stored (#20; migration 0006), and what a request reads of it.
 
 `novelty_documents`: per active official document, the sorted 64-bit hashes of its candidate
 runs and sentences (a blob of uint64), its sentences' hashes by passage id (for "Said before"),
@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.store.models import Base, Document
+from app.store.models import Base, Document, Passage
 
 HASH = BigInteger().with_variant(Integer(), "sqlite")  # in SQLite the rowid itself: no second index
 CHUNK = 500  # values per IN (…) list
@@ -28,7 +28,7 @@ class NoveltyDocument(Base):
                                              autoincrement=False)
     sort_key: Mapped[str] = mapped_column(String(100))
     runs: Mapped[bytes] = mapped_column(LargeBinary)
-    sentences: Mapped[list] = mapped_column(JSON)  # [[passage id, exact hash, near hash], …]
+    sentences: Mapped[list] = mapped_column(JSON)  # [[passage id, sentence hash], …]
     new: Mapped[list] = mapped_column(JSON)  # [{"phrase": …, "ids": […]}, …], most distinctive first
     reason: Mapped[str | None] = mapped_column(String(32))  # why `new` is empty by rule: "first", "undated"
     computed_version: Mapped[int] = mapped_column(Integer)
@@ -137,7 +137,7 @@ def of_document(session: Session, document_id: int) -> NoveltyDocument | None:
 
 
 def sentences_of(session: Session, document_ids: Iterable[int]) -> dict[int, list]:
-    """The stored [passage id, exact, near] lists of these documents."""
+    """The stored [passage id, sentence hash] lists of these documents."""
     out: dict[int, list] = {}
     for chunk in _chunks(sorted(set(document_ids))):
         for d, s in session.execute(select(NoveltyDocument.document_id, NoveltyDocument.sentences)
@@ -159,4 +159,42 @@ def documents_by_id(session: Session, ids: Iterable[int]) -> dict[int, Document]
     out: dict[int, Document] = {}
     for chunk in _chunks(sorted(set(ids))):
         out.update({d.id: d for d in session.scalars(select(Document).where(Document.id.in_(chunk)))})
+    return out
+
+
+def _same_wording(a: str, b: str) -> bool:
+    """Word for word the same text (spacing aside): an "exact" match rather than a "near" one."""
+    return a.split() == b.split()
+
+
+def said_before(session: Session, document_id: int) -> list[dict]:
+    """The document's sentences that an earlier official document says too, in reading order:
+    [{"id", "text", "earlier": [{"document": Document, "id", "text", "match"}]}].
+
+    A sentence's hash has the earliest official document saying it (once normalised) as its holder;
+    when that is another document, the sentence was said before, first there. "exact": the same
+    wording; "near": the same words once normalised (case, punctuation, quote and dash styles)."""
+    mine = sentences_of(session, [document_id]).get(document_id) or []
+    holder = first_documents(session, [h for _, h in mine])
+    repeated = [(pid, h, holder[h]) for pid, h in mine if holder.get(h, document_id) != document_id]
+    if not repeated:
+        return []
+    where: dict[tuple[int, int], str] = {}  # (holder, hash) -> the holder's first sentence with that hash
+    for d, listed in sentences_of(session, {d for _, _, d in repeated}).items():
+        for pid, h in listed:
+            where.setdefault((d, h), pid)
+    pairs = [(pid, d, where.get((d, h))) for pid, h, d in repeated]
+    pairs = [p for p in pairs if p[2] is not None]
+    texts: dict[str, str] = {}
+    ids = sorted({p for pid, _, other in pairs for p in (pid, other)})
+    for chunk in _chunks(ids):
+        texts.update(session.execute(select(Passage.id, Passage.text).where(Passage.id.in_(chunk))).all())
+    docs = documents_by_id(session, {d for _, d, _ in pairs})
+    out = []
+    for pid, d, other in pairs:
+        if pid not in texts or other not in texts or d not in docs:
+            continue
+        match = "exact" if _same_wording(texts[pid], texts[other]) else "near"
+        out.append({"id": pid, "text": texts[pid],
+                    "earlier": [{"document": docs[d], "id": other, "text": texts[other], "match": match}]})
     return out

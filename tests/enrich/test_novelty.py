@@ -1,6 +1,6 @@
 """Stored novelty: the earliest statement lists nothing, a later one lists what no earlier one says,
-and a change recomputes only the documents whose first uses move (#20). The ingest does not call
-this yet: the tests call app.enrich.novelty.update the way the pipeline will."""
+and a change recomputes only the documents whose first uses move (#20). The ingest calls
+app.enrich.novelty.update (tests/ingest/test_novelty_ingest.py); here it is called directly."""
 
 from sqlalchemy import select
 
