@@ -18,6 +18,7 @@ from app.web.routes import directives
 from app.web.routes import documents
 from app.web.routes import export
 from app.web.routes import health
+from app.web.routes import novelty
 from app.web.routes import passages
 from app.web.routes import phrases
 from app.web.routes import quotes as search
@@ -30,7 +31,8 @@ from app.web.hygiene import Hygiene
 from app.web.deps import RejectNul, SecurityHeaders, install_error_handlers, make_templates
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-ROUTERS = (health, documents, passages, search, crossrefs, themes, directives, export, phrases, translations)
+ROUTERS = (health, documents, novelty, passages, search, crossrefs, themes, directives, export, phrases,
+           translations)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

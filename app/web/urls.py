@@ -172,3 +172,8 @@ def phrases_svg(q: str) -> str:
 
 def phrases_csv(q: str) -> str:
     return with_query("/phrases.csv", q=q)
+
+
+def api_novelty(slug: str) -> str:
+    """What is new in a statement, and its sentences said before (#20)."""
+    return f"/api/documents/{_q(slug)}/novelty"

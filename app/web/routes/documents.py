@@ -7,6 +7,7 @@ from app.store import blobs, reads as queries
 
 from app.web import landing, resolve, serialize, urls
 from app.web.routes.params import DocumentLimit, DocumentOffset, Kind
+from app.web.routes import novelty
 from app.web.deps import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["documents"])
@@ -42,6 +43,7 @@ def reader(request: Request, slug: str, session: PageSessionDep, at: landing.Sen
     return render(request, "document.html", {
         "view": view, "doc": view.document, "json_url": urls.api_document(slug), "landing": arrived,
         "canonical": urls.document(slug), "source": source_link(view.document),
+        "novelty": novelty.panel(session, view.document),
     })
 
 
