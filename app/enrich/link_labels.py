@@ -25,6 +25,8 @@ def _claim(f: Feat, previous: str | None, reported_speech: bool = False) -> str:
         return "interprets"  # the writer's own "should": a recommendation, not a report
     if best >= REPORT_STRONG:
         return "reports"
+    if f.attribution and best >= REPORT_MIN and f.novelty <= NOVELTY_MAX:
+        return "reports"  # "..., two years ago, the meeting heard": the time words are its content
     if f.background:
         return "background"
     if f.attribution and best >= ATTRIB_LINK_MIN:
@@ -37,18 +39,32 @@ def _claim(f: Feat, previous: str | None, reported_speech: bool = False) -> str:
         return "reports"
     if best >= REPORT_WEAK and f.novelty <= NOVELTY_MAX_WEAK:
         runner_up = sorted((c.own for c in f.cands), reverse=True)[1:2] or [0.0]
-        if best >= MARGIN_RATIO * runner_up[0]:
+        # the fuzzy ratio lifts every runner-up alike: a clear lead in shared words also counts
+        top = max(f.cands, key=lambda c: c.own)
+        cover_up = max((c.cover for c in f.cands if c is not top), default=0.0)
+        if best >= MARGIN_RATIO * runner_up[0] or top.cover >= MARGIN_RATIO * 2 * cover_up:
             return "reports"
     if f.attribution and f.cands and f.cands[0].rank >= REPORT_LINK_MIN:
         return "reports"  # attributed, and the official text has something it can draw on
     return "background"
 
 
+def _same_topic(f: Feat, previous: Feat) -> bool:
+    """`f` has no cue of background and its best official candidate, a fair one, is also the
+    previous unit's."""
+    if f.background or f.attribution or not f.cands or not previous.cands:
+        return False
+    return f.cands[0].index == previous.cands[0].index and f.cands[0].rank >= INTERP_LINK_MIN
+
+
 def label_claims(feats: list[Feat], lists) -> list[str]:
     claims: list[str] = []
     for i, f in enumerate(feats):
         speech = i > 0 and claims[-1] == "reports" and feats[i - 1].attribution
-        claims.append(_claim(f, claims[-1] if claims else None, speech))
+        claim = _claim(f, claims[-1] if claims else None, speech)
+        if claim == "background" and i and claims[-1] == "interprets" and _same_topic(f, feats[i - 1]):
+            claim = "interprets"  # the argument goes on about the provision the last sentence judged
+        claims.append(claim)
     for lead, items in lists:
         cueless = [
             i for i in items if not (feats[i].strong or feats[i].background or feats[i].weak)

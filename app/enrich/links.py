@@ -48,7 +48,14 @@ cue vocabularies are general English lists documented in ``app.text.cues``.
 5. Claim label: the first rule that applies wins.
    a. A strong interpretive cue (evidential verb or hedge: "suggests", "likely", "marks the
       first time", "this means") -> interprets.
+   a2. A modal perfect ("should also have required", "ought to have", "would have been"):
+      the writer's counterfactual -> interprets, unless the sentence attributes it to someone.
+      A reporting verb inside such a phrase, or after "should be", is no attribution cue.
+      A writer's own "should" / "ought to" -> interprets, unless attributed or carrying on the
+      previous unit's reported speech.
    b. Own score >= ``REPORT_STRONG`` -> reports, whatever else the sentence contains.
+   b2. An attribution cue ("..., the meeting heard") with own score >= ``REPORT_MIN`` and at
+      most ``NOVELTY_MAX`` new words -> reports, even with past-time words in what it reports.
    c. A background cue -> background: a past time frame ("traditionally", "as early as"),
       career or founding vocabulary ("former", "founded", "served as"), or a year that the
       official text does not contain.
@@ -60,10 +67,13 @@ cue vocabularies are general English lists documented in ``app.text.cues``.
       -> interprets.
    g. Own score >= ``REPORT_MIN``, with at most ``NOVELTY_MAX`` of the unit's word weight
       absent from the whole official text -> reports. Also reports: own score >=
-      ``REPORT_WEAK``, at least ``MARGIN_RATIO`` x the runner-up, and novelty <=
+      ``REPORT_WEAK``, at least ``MARGIN_RATIO`` x the runner-up (or twice that lead in
+      shared-word coverage alone, since the fuzzy ratio lifts every runner-up), and novelty <=
       ``NOVELTY_MAX_WEAK``.
    h. An attribution cue, when some candidate ranks >= ``REPORT_LINK_MIN`` -> reports.
-   i. Otherwise -> background.
+   i. Otherwise -> background; but a unit with no background or attribution cue right after
+      an ``interprets`` unit whose best candidate (ranked >= ``INTERP_LINK_MIN``) is that
+      unit's too goes on with the argument -> interprets.
    Lists: when the lead-in ("Xi outlined four strengths:") reports with an attribution cue,
    or most of the items report, the cue-less items and the lead-in also report.
 6. Links.
@@ -74,8 +84,8 @@ cue vocabularies are general English lists documented in ``app.text.cues``.
      that newly cover >= ``EXTRA_GAIN_MIN`` of the unit's word weight in at least
      ``EXTRA_MIN_NEW`` content words. Words the previous unit already used ("this session")
      do not count as new.
-   - interprets: a sentence that opens with a demonstrative ("This suggests", "Such a move")
-     takes the previous unit's link. Otherwise it takes its best candidate if that ranks >=
+   - interprets: a sentence that opens with a demonstrative ("This suggests", "Such a move",
+     also after a hearsay frame: "Critics say these duties") takes the previous unit's link. Otherwise it takes its best candidate if that ranks >=
      ``INTERP_LINK_MIN``; failing that, after a possessive or pronoun, the previous unit's
      link.
    - A link taken over from an item or from the previous unit scores the unit's own pair

@@ -82,7 +82,7 @@ REPORTING_VERBS = [
     "agreed", "decided", "ruled", "required", "stipulated", "mandated", "specified",
     "directed", "advocated", "encouraged", "endorsed", "welcomed", "praised", "criticized",
     "criticised", "condemned", "rejected", "denied", "referred to", "spoke of", "talked about",
-    "went on to", "made clear", "made it clear",
+    "went on to", "made clear", "made it clear", "heard", "was told", "were told",
     # present (laws, guidance, standing documents)
     "says", "states", "stresses", "emphasizes", "emphasises", "urges", "notes", "outlines",
     "requires", "stipulates", "mandates", "specifies", "provides that", "prohibits", "bans",
@@ -199,9 +199,13 @@ ANAPHOR_RE = re.compile(
 )
 # Demonstratives that point back to the previous proposition (not possessives, which point
 # to a person or body): "This suggests", "That will probably", "Such a move", "The move".
+# A hearsay frame before it does not change what it points to: "Critics say these duties ...".
+_HEARSAY = (r"(?:critics|supporters|opponents|observers|analysts|experts|officials|some|many|others)"
+            r"\s+(?:say|argue|warn|fear|claim|believe|worry|complain)(?:\s+that)?\s+"
+            r"(?:this|these|those|such)\b")
 DEMONSTRATIVE_RE = re.compile(
-    r"^\s*(?:this|that|these|those|such|the move|the decision|the step|the shift|the change)\b"
-    r"(?!\s+(?:is|are)\s+(?:why|how)\b)",
+    r"^\s*(?:" + _HEARSAY + r"|(?:this|that|these|those|such|the move|the decision|the step|"
+    r"the shift|the change)\b(?!\s+(?:is|are)\s+(?:why|how)\b))",
     re.IGNORECASE,
 )
 

@@ -352,3 +352,48 @@ def test_counterfactual_recommendation_is_the_writers_claim_not_a_report():
     assert r.claims[counterfactual.id] == "interprets"
     assert r.claims[find(com, "ought to have consulted").id] == "interprets"
     assert all(l.relation == "interprets" for l in r.links if l.commentary_id == counterfactual.id)
+
+
+# --- a think-tank note on a planning statement: attribution, hearsay, an argument (#17) ------
+
+PLAN = [
+    "The committee noted that demand for storage at public archives had doubled in three years.",
+    "Archives shall digitise their card catalogues by 2028.",
+    "Small archives may apply for grants to buy scanners.",
+    "Each archive shall name an officer responsible for the quality of its metadata.",
+]
+
+
+def _plan_pair(commentary: list[str]):
+    off = [Unit(f"o{i}", t, "sentence", None, i) for i, t in enumerate(PLAN)]
+    com = [Unit(f"c{i}", t, "sentence", None, i) for i, t in enumerate(commentary)]
+    return com, off, align(com, off)
+
+
+def test_attributed_sentence_reports_even_with_past_time_words():
+    com, off, r = _plan_pair([
+        "Public archives now need twice as much storage as they did three years ago, the committee heard.",
+    ])
+    assert r.claims["c0"] == "reports"
+    assert [l.official_id for l in _links_of(r, "c0")] == ["o0"]
+
+
+def test_demonstrative_after_a_hearsay_frame_points_back():
+    com, off, r = _plan_pair([
+        "Every archive will have to name an officer for the quality of its metadata.",
+        "Opponents argue these officers will cost small archives money they could spend on scanners.",
+    ])
+    assert r.claims["c1"] == "interprets"
+    # "these officers" are the previous sentence's, not the grants that share "scanners"
+    assert [l.official_id for l in _links_of(r, "c1")] == ["o3"]
+
+
+def test_an_argument_continues_on_the_provision_it_judges():
+    com, off, r = _plan_pair([
+        "The grants for scanners are a welcome idea for small archives.",
+        "A cheap scanner for small archives sits idle when nobody is trained to use it.",
+    ])
+    assert r.claims["c0"] == "interprets"
+    # no cue of its own, but about the same provision as the judgement before it
+    assert r.claims["c1"] == "interprets"
+    assert [l.official_id for l in _links_of(r, "c1")] == ["o2"]
