@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from app.enrich.link_params import (
     ATTRIB_LINK_MIN, EXTRA_GAIN_MIN, EXTRA_LINK_MIN, EXTRA_MIN_NEW, INHERITED_FACTOR,
@@ -10,6 +11,7 @@ from app.enrich.link_params import (
     REPORT_LINK_MIN, REPORT_MIN, REPORT_STRONG, REPORT_WEAK,
 )
 from app.enrich.link_scores import Cand, Feat
+from app.enrich.link_text import Prep, analyse
 from app.enrich.link_types import Link
 
 
@@ -81,6 +83,19 @@ def label_claims(feats: list[Feat], lists) -> list[str]:
     return claims
 
 
+_DEFINITE_RE = re.compile(r"^\s*the\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+(?:is|are|was|were|will|would|may|might|could|can|should|has|have|looks|seems|remains)\b", re.I)
+
+
+def _names_again(f: Feat, previous: Feat, source: Prep) -> bool:
+    """`f` opens with a definite noun phrase ("The register is ...") whose head word the previous
+    unit and the official sentence it drew on both have: the same thing, named again."""
+    m = _DEFINITE_RE.match(f.prep.unit.text)
+    if not m:
+        return False
+    head = analyse(m.group(1).split()[-1])[1]
+    return bool(head) and head <= previous.prep.stems and head <= source.stems
+
+
 def _inherit(f: Feat, source: Cand) -> Cand:
     """`f`'s own candidate for the official sentence `source` points to, else a weaker copy."""
     mine = next((m for m in f.cands if m.index == source.index), None)
@@ -130,7 +145,8 @@ def choose_links(feats, lists, claims, off, idf) -> list[Link]:
             continue
         inherited = [_inherit(f, c) for c in chosen[i - 1][:1]] if i else []
         own = [f.cands[0]] if f.cands and f.cands[0].rank >= INTERP_LINK_MIN else []
-        if f.demonstrative:  # "This suggests ...": about what the previous unit said
+        if f.demonstrative or (inherited and _names_again(f, feats[i - 1], off[inherited[0].index])):
+            # "This suggests ...", "The register is likely ...": about what the previous unit said
             chosen[i] = inherited or own
         else:  # "Her emphasis on ...": own evidence first
             chosen[i] = own or (inherited if f.anaphor else [])

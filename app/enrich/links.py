@@ -85,7 +85,9 @@ cue vocabularies are general English lists documented in ``app.text.cues``.
      ``EXTRA_MIN_NEW`` content words. Words the previous unit already used ("this session")
      do not count as new.
    - interprets: a sentence that opens with a demonstrative ("This suggests", "Such a move",
-     also after a hearsay frame: "Critics say these duties") takes the previous unit's link. Otherwise it takes its best candidate if that ranks >=
+     also after a hearsay frame: "Critics say these duties") takes the previous unit's link;
+     so does one that opens by naming again, with a definite article, a thing the previous unit
+     and its source sentence both name ("The register is likely to ..."). Otherwise it takes its best candidate if that ranks >=
      ``INTERP_LINK_MIN``; failing that, after a possessive or pronoun, the previous unit's
      link.
    - A link taken over from an item or from the previous unit scores the unit's own pair

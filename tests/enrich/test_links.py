@@ -397,3 +397,14 @@ def test_an_argument_continues_on_the_provision_it_judges():
     # no cue of its own, but about the same provision as the judgement before it
     assert r.claims["c1"] == "interprets"
     assert [l.official_id for l in _links_of(r, "c1")] == ["o2"]
+
+
+def test_a_thing_named_again_is_the_one_just_reported():
+    com, off, r = _plan_pair([
+        "Every archive will have to name an officer for the quality of its metadata.",
+        "The officer is likely to be a junior clerk, since small archives have few staff and spend "
+        "their grants on scanners.",
+    ])
+    assert r.claims["c1"] == "interprets"
+    # "The officer" is the previous sentence's; its reason shares more words with the grants
+    assert [l.official_id for l in _links_of(r, "c1")] == ["o3"]
