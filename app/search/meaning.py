@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -315,6 +316,7 @@ def _dated(t: Tok) -> bool:
     return (w in MONTHS and (w != "may" or t.name)) or w in WEEKDAYS or bool(re.fullmatch(r"1[5-9]\d\d|2[01]\d\d", w))
 
 
+@lru_cache(maxsize=65536)  # every candidate of a quote asks about the same words
 def _spelling(w: str) -> str:
     for pattern, repl in _SPELLING:
         w = pattern.sub(repl, w)
@@ -356,11 +358,17 @@ def source_window(ctx: Context, cand: Cand) -> str:
     return text[spans[a][0]:spans[b - 1][1]]
 
 
+# Institutional boilerplate recurs word for word in many documents ("Members listened carefully
+# and held discussions"), so one quote meets the same source wording many times; compare it once.
+# Comparisons are only read after they are made.
+_compare_once = lru_cache(maxsize=2048)(compare)
+
+
 def judge(ctx: Context, cand: Cand, quote: str) -> Cand:
     """A close, non-verbatim match stays ``near`` only when every difference is form only; one
     meaning-bearing difference makes it ``altered``. The comparison is kept for its diff."""
     if cand.grade == "near":
-        cand.comparison = compare(quote, source_window(ctx, cand))
+        cand.comparison = _compare_once(quote, source_window(ctx, cand))
         if cand.comparison.altered:
             cand.grade = "altered"
     return cand

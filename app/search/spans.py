@@ -35,6 +35,8 @@ def _char_is_word(c: str) -> bool:
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9'`]+")  # what _char_is_word accepts among ASCII characters
+_ASCII_LOOKALIKES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                                   "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 
 def word_spans(text: str, norm: str | None = None) -> list[tuple[int, int]] | None:
@@ -43,13 +45,19 @@ def word_spans(text: str, norm: str | None = None) -> list[tuple[int, int]] | No
     `norm` is normalize(text) when the caller has it already (the index keeps it per sentence)."""
     spans: list[tuple[int, int]] = []
     words: list[str] = []
-    if text.isascii():  # most text: one regex pass, and normalize() of a run is its lower case
-        for m in _ASCII_WORD.finditer(text):
+    # Most text is ASCII but for typographic quotes and dashes; swapped one for one (positions
+    # kept), it takes one regex pass, where normalize() of a run is its lower case.
+    probe = text if text.isascii() else text.translate(_ASCII_LOOKALIKES)
+    if probe.isascii():
+        for m in _ASCII_WORD.finditer(probe):
             word = m.group().replace("'", "").replace("`", "").lower()
             if word:
                 spans.append(m.span())
                 words.append(word)
-        return spans if words == (normalize(text) if norm is None else norm).split() else None
+        if words == (normalize(text) if norm is None else norm).split():
+            return spans
+        if probe is text:
+            return None
     return word_spans_by_char(text, norm)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -23,18 +23,32 @@ _DETACH = (
 )
 
 
+_LEMMAS_KEPT = 200_000  # words whose lemmas are remembered (a bound on the memory they take)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     synsets: dict[str, tuple[int, ...]]
     antonyms: frozenset[tuple[str, str]]
     derived: frozenset[tuple[str, str]]
     exceptions: dict[str, str]
+    # word -> lemmas: a quote's words are asked about once per candidate, a corpus's once per use
+    _lemmas: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def known(self, word: str) -> bool:
         return bool(self.lemmas(word) & self.synsets.keys())
 
-    def lemmas(self, word: str) -> set[str]:
+    def lemmas(self, word: str) -> frozenset[str]:
         """The word and the base forms WordNet knows for it ("developing": itself and "develop")."""
+        try:
+            return self._lemmas[word]
+        except KeyError:
+            if len(self._lemmas) >= _LEMMAS_KEPT:
+                self._lemmas.clear()
+            found = self._lemmas[word] = frozenset(self._base_forms(word))
+            return found
+
+    def _base_forms(self, word: str) -> set[str]:
         out = {word}
         if word in self.exceptions:
             out.add(self.exceptions[word])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+import threading
 
 import anyio.to_thread
 
@@ -12,6 +13,7 @@ from starlette.routing import Mount
 
 from app.config import Settings
 from app.store.db import make_engine, session_factory
+from app.text.lexicon import lexicon
 from app.index.build import Searchers
 from app.web.routes import compare as crossrefs
 from app.web.routes import directives
@@ -48,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # and the event loop waits for the GIL too. One thread keeps the rest queued in order,
         # which serves more requests with shorter waits (BENCHMARKS.md). Cached pages never wait for it.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        # WordNet's table is read beside the first requests, not inside the first close quote's
+        threading.Thread(target=lexicon, name="lexicon", daemon=True).start()
         yield
         app.state.searchers.close()
         probe.close()
