@@ -21,7 +21,7 @@ Search lists the grades in that order: exact, near, altered, related. A short qu
 ``WORDS_QUERY_MAX`` words) is also searched as words: sentences holding every one of them, stemmed ("regulations" finds
 "regulation"). A word search (``is_word_search``: at most ``WORD_SEARCH_MAX`` words, no quotation
 marks or sentence punctuation) is not a quote: its verbatim hits are ``words`` ("contains these
-words"), not ``exact``; the facets still count them as exact. The quote check looks for related sources only when nothing is exact or near.
+words"), not ``exact``; the grade facet counts them as ``words`` too. The quote check looks for related sources only when nothing is exact or near.
 
 Speed: Whoosh's phrase and intersection matchers are slow in Python whenever a common word takes
 part, so candidates come from the posting lists of the quote's rarest words (intersected as

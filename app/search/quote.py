@@ -59,9 +59,11 @@ def search_quote(session: Session, searcher: Searcher, q: str, filters: Filters,
     qstems = set(stems(searcher, q))
     out.results = [make_result(ctx, c, qn, qwords, qstems, titles) for c in page]
     if is_word_search(q, len(qwords)):
-        for r in out.results:  # the facets keep counting them as exact, which the match filter selects
+        for r in out.results:
             if r.match == "exact":
                 r.match = "words"
+        # counted as what they are too: sentences that contain these words, not exact quotes
+        out.grades = {"words": out.grades.pop("exact"), **out.grades}
     add_reports(session, out.results)
     add_aligned(session, out.results)
     if not out.total:

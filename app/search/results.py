@@ -7,13 +7,15 @@ from collections import Counter
 import numpy as np
 
 from app.search.context import Context
+from app.search.facets import theme_counts, year_counts
 from app.search.snippets import make_snippet, marks_stems, marks_window
 from app.search.types import NUMPY_MIN, Cand, Outcome, Result
 from app.text.normalize import normalize
 
 
 def facets(ctx: Context, docnums: list[int], out: Outcome) -> None:
-    """Counts per kind and per document (the 20 largest) over the whole result set; titles come later."""
+    """Counts per kind, per document (the 20 largest), per theme and per year over the whole result
+    set; titles come later."""
     t = ctx.table
     # Counted by code, then named in first-seen order, which breaks ties below (as a Counter would).
     if len(docnums) < NUMPY_MIN:
@@ -26,6 +28,8 @@ def facets(ctx: Context, docnums: list[int], out: Outcome) -> None:
     out.kinds = {k: kinds.get(k, 0) for k in ("official", "commentary")} | {
         k: v for k, v in kinds.items() if k not in ("official", "commentary") and k}
     out.documents = [{"slug": s, "title": s, "count": n} for s, n in docs.most_common(20)]
+    out.themes = theme_counts(ctx, docnums)
+    out.years = year_counts(ctx, docnums)
 
 
 def code_counts(codes: np.ndarray, top: int | None = None) -> list[tuple[int, int]]:

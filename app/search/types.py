@@ -136,10 +136,13 @@ class Outcome:
     grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADES, 0))
     kinds: dict[str, int] = field(default_factory=dict)
     documents: list[dict] = field(default_factory=list)
+    themes: dict[str, int] = field(default_factory=dict)  # theme slug -> hits, the largest first
+    years: dict[str, int] = field(default_factory=dict)  # 'YYYY' -> hits in documents of that year, newest first
     message: str | None = None
 
     def facets(self) -> dict:
-        return {"match": self.grades, "kind": self.kinds, "document": self.documents}
+        return {"match": self.grades, "kind": self.kinds, "document": self.documents, "theme": self.themes,
+                "year": self.years}
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,10 @@ class Filters:
     publisher: str | None = None
     theme: str | None = None
     sort: str = "date-desc"  # or "date-asc"
+    # Document dates, inclusive: a start as given ('2024' sorts before every 2024 date), an end padded
+    # to the last day it names ('2024' -> '2024-12-31'); undated documents fall outside any range.
+    date_from: str | None = None
+    date_to: str | None = None
 
 
 @dataclass
@@ -39,12 +43,15 @@ class Page:
     limit: int
 
 
-def themes_with_counts(session: Session) -> list[dict]:
-    """Every theme with how many active official and commentary sentences carry it."""
+def themes_with_counts(session: Session, f: Filters | None = None) -> list[dict]:
+    """Every theme with how many active official and commentary sentences carry it (within `f`'s dates)."""
     # Per kind through a list of document ids rather than a join: the join made SQLite visit every
     # passage of the archive and its document; this reads the theme index once, in theme order.
+    dates = _date_conditions(f) if f else []
+
     def of_kind(kind: str):
-        return func.sum(case((Passage.document_id.in_(select(Document.id).where(Document.kind == kind)), 1), else_=0))
+        ids = select(Document.id).where(Document.kind == kind, *dates)
+        return func.sum(case((Passage.document_id.in_(ids), 1), else_=0))
 
     rows = session.execute(
         select(PassageTheme.theme, of_kind("official"), of_kind("commentary"))
@@ -71,8 +78,17 @@ def get_theme(session: Session, slug: str) -> Theme | None:
     return session.get(Theme, slug)
 
 
-def _document_conditions(f: Filters) -> list:
+def _date_conditions(f: Filters) -> list:
     conditions = []
+    if f.date_from:
+        conditions.append(Document.date >= f.date_from)
+    if f.date_to:
+        conditions.append(Document.date <= f.date_to + {4: "-12-31", 7: "-31"}.get(len(f.date_to), ""))
+    return conditions
+
+
+def _document_conditions(f: Filters) -> list:
+    conditions = _date_conditions(f)
     if f.kind:
         conditions.append(Document.kind == f.kind)
     if f.doc:
@@ -115,17 +131,55 @@ def _page(session: Session, passages: Select, f: Filters, offset: int, limit: in
 
 def theme_passages(session: Session, theme: str, f: Filters, offset: int, limit: int) -> Page:
     """Passages with a theme, grouped by document (newest first), directives first in each."""
-    q = (select(Passage).join(PassageTheme, and_(PassageTheme.passage_id == Passage.id, PassageTheme.theme == theme))
-         .where(Passage.active.is_(True), Passage.kind != "heading"))
-    return _page(session, q, Filters(f.kind, f.doc, f.publisher, None, f.sort), offset, limit, True)
+    return _page(session, theme_select(theme), replace(f, theme=None), offset, limit, True)
+
+
+def theme_select(theme: str) -> Select:
+    """The passages a theme's list shows (before the document filters)."""
+    return (select(Passage).join(PassageTheme, and_(PassageTheme.passage_id == Passage.id, PassageTheme.theme == theme))
+            .where(Passage.active.is_(True), Passage.kind != "heading"))
 
 
 def directives(session: Session, f: Filters, offset: int, limit: int) -> Page:
     """All active directives, filterable by theme, document and publisher."""
+    return _page(session, directive_select(f), f, offset, limit, False)
+
+
+def directive_select(f: Filters) -> Select:
+    """The passages the directives list shows (before the document filters)."""
     q = select(Passage).where(Passage.active.is_(True), Passage.is_directive.is_(True))
     if f.theme:
         q = q.where(exists().where(and_(PassageTheme.passage_id == Passage.id, PassageTheme.theme == f.theme)))
-    return _page(session, q, f, offset, limit, False)
+    return q
+
+
+@dataclass
+class DocumentChoice:
+    """A document a filter menu offers: its slug, what the menu shows, and its passages in the list."""
+
+    slug: str
+    title: str
+    date: str | None
+    count: int | None = None
+
+
+def documents_in(session: Session, passages: Select, f: Filters, cap: int) -> list[DocumentChoice]:
+    """The documents holding `passages` within `f` (its own document aside, so one can switch), newest
+    first, at most `cap`: the menu offers what the list can show, never a slug to type."""
+    per_doc = (passages.with_only_columns(Passage.document_id.label("doc"), func.count().label("n"))
+               .group_by(Passage.document_id).subquery("per_doc"))
+    rows = session.execute(
+        select(Document.slug, Document.title, Document.date, per_doc.c.n).join(per_doc, per_doc.c.doc == Document.id)
+        .where(*_document_conditions(replace(f, doc=None)))
+        .order_by(Document.date.desc().nulls_last(), Document.slug).limit(cap))
+    return [DocumentChoice(*row) for row in rows]
+
+
+def active_documents(session: Session, cap: int) -> list[DocumentChoice]:
+    """Active documents, newest first, at most `cap` (the search form's document menu)."""
+    rows = session.execute(select(Document.slug, Document.title, Document.date).where(Document.status == "active")
+                           .order_by(Document.date.desc().nulls_last(), Document.slug).limit(cap))
+    return [DocumentChoice(*row) for row in rows]
 
 
 def facet_values(session: Session, column) -> list[str]:

@@ -51,20 +51,25 @@ def records(sessions) -> Iterator[dict]:
         for row in session.execute(q):
             batch.append(tuple(row))
             if len(batch) >= BATCH:
-                yield from _batch(session, batch)
+                yield from batch_records(session, batch)
                 batch = []
         if batch:
-            yield from _batch(session, batch)
+            yield from batch_records(session, batch)
 
 
 def csv_chunks(sessions) -> Iterator[str]:
     """The records as CSV text, a chunk at a time, for a streamed response."""
+    return csv_of(records(sessions))
+
+
+def csv_of(rows, columns: list[str] = COLUMNS) -> Iterator[str]:
+    """Records (dicts holding `columns`) as CSV text, a chunk at a time; every cell through cell()."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     yield "\ufeff"  # a BOM so spreadsheet programs read UTF-8
-    writer.writerow(COLUMNS)
-    for record in records(sessions):
-        writer.writerow([cell(record[c]) for c in COLUMNS])
+    writer.writerow(columns)
+    for record in rows:
+        writer.writerow([cell(record[c]) for c in columns])
         if buf.tell() > 64_000:
             yield buf.getvalue()
             buf.seek(0)
@@ -80,7 +85,8 @@ def json_chunks(sessions) -> Iterator[str]:
     yield "\n]\n"
 
 
-def _batch(session, batch) -> Iterator[dict]:
+def batch_records(session, batch) -> Iterator[dict]:
+    """The export record of each (Passage, Document) pair, themes and links read for all at once."""
     ids = [p.id for p, _ in batch]
     themes = themes_for(session, ids)
     links = crossrefs_for(session, ids)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 
 def _q(value: str) -> str:
@@ -53,24 +53,33 @@ def compare(slug: str, passage_id: str | None = None) -> str:
     return f"{base}#{_q(passage_id)}" if passage_id else base
 
 
+# Date filters travel as ?from=…&to=…; callers name them date_from and date_to, `from` being a
+# Python keyword.
+_PARAM_NAMES = {"date_from": "from", "date_to": "to"}
+
+
+def _named(params: dict) -> dict:
+    return {_PARAM_NAMES.get(k, k): v for k, v in params.items()}
+
+
 def search(**params) -> str:
-    return with_query("/search", **params)
+    return with_query("/search", **_named(params))
 
 
 def verify() -> str:
     return "/verify"
 
 
-def themes() -> str:
-    return "/themes"
+def themes(**params) -> str:
+    return with_query("/themes", **_named(params))
 
 
 def theme(slug: str, **params) -> str:
-    return with_query(f"/themes/{_q(slug)}", **params)
+    return with_query(f"/themes/{_q(slug)}", **_named(params))
 
 
 def directives(**params) -> str:
-    return with_query("/directives", **params)
+    return with_query("/directives", **_named(params))
 
 
 def api_documents() -> str:
@@ -104,23 +113,23 @@ def api_passage(passage_id: str) -> str:
 
 
 def api_search(**params) -> str:
-    return with_query("/api/search", **params)
+    return with_query("/api/search", **_named(params))
 
 
 def api_crossrefs(slug: str) -> str:
     return with_query("/api/crossrefs", doc=slug)
 
 
-def api_themes() -> str:
-    return "/api/themes"
+def api_themes(**params) -> str:
+    return with_query("/api/themes", **_named(params))
 
 
 def api_theme(slug: str, **params) -> str:
-    return with_query(f"/api/themes/{_q(slug)}", **params)
+    return with_query(f"/api/themes/{_q(slug)}", **_named(params))
 
 
 def api_directives(**params) -> str:
-    return with_query("/api/directives", **params)
+    return with_query("/api/directives", **_named(params))
 
 
 def api_openapi() -> str:
@@ -133,6 +142,25 @@ def export_csv() -> str:
 
 def export_json() -> str:
     return "/export/sentences.json"
+
+
+def export_themes_csv(**params) -> str:
+    """The themes table (counts within the dates given) as CSV."""
+    return with_query("/export/themes.csv", **_named(params))
+
+
+def export_theme_csv(slug: str, **params) -> str:
+    """A theme's passages, with the same filters as its page, as CSV."""
+    return with_query(f"/export/themes/{_q(slug)}.csv", **_named(params))
+
+
+def export_directives_csv(**params) -> str:
+    return with_query("/export/directives.csv", **_named(params))
+
+
+def export_search_csv(**params) -> str:
+    """A search's results (its first pages), with the same filters, as CSV."""
+    return with_query("/export/search.csv", **_named(params))
 
 
 def feed_documents() -> str:
@@ -160,6 +188,11 @@ def absolute(base_url: str, path: str) -> str:
 def phrases(**params) -> str:
     """A phrase's history (q: the phrase)."""
     return with_query("/phrases", **params)
+
+
+def phrase(q: str) -> str:
+    """A phrase's history, as phrases(q=…) writes it; a reader links up to 30 of them."""
+    return f"/phrases?q={quote_plus(q)}"
 
 
 def api_phrases(**params) -> str:

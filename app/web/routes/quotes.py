@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -13,16 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.store import browse
 
-from app.store import reads as queries
-
 from app.search import engine as search
 
 from app.web import citing, serialize, urls
 from app.config import Settings
-from app.web import pagecache
 from app.search.engine import Filters, SearchError
 from app.web.deps import PageSessionDep, SessionDep, SettingsDep, render
-from app.web.routes.params import SLUG_MAX, Kind, Slug, ThemeSlug
+from app.web.routes.params import DATE_PATTERN, DateFrom, DateTo, Kind, PageFrom, PageTo, Slug, ThemeSlug
+from app.web.routes.search_form import CSV_MAX, page_params, page_search, searcher as searcher_for, too_long, url_params
 
 router = APIRouter(tags=["search"])
 
@@ -31,8 +26,7 @@ MAX_QUERY_CHARS = _DEFAULTS["max_query_chars"].default
 MAX_VERIFY_CHARS = _DEFAULTS["max_verify_chars"].default
 MAX_PAGE_SIZE = _DEFAULTS["max_page_size"].default
 PAGE = 20
-DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"  # a real month and day number
-_DATE_RE = re.compile(DATE_PATTERN)
+DOCUMENT_CHOICES = 200  # documents the form's menu offers, newest first
 
 Grade = Literal["exact", "near", "altered", "related", "words"]
 ChangeKind = Literal["negation", "antonym", "number", "date", "name", "modality", "quantifier", "content"]
@@ -137,9 +131,14 @@ class DocumentFacet(BaseModel):
 
 
 class Facets(BaseModel):
-    match: dict[str, int] = Field(description="Results per grade.")
+    match: dict[str, int] = Field(description="Results per grade; for a word search `words` (contains these words) "
+                                              "in place of `exact`.")
     kind: dict[str, int] = Field(description="Results per kind of document.")
     document: list[DocumentFacet] = Field(description="Results per document, the 20 largest.")
+    theme: dict[str, int] = Field(description="Results per theme slug (a result counts under each of its themes), "
+                                              "the 20 largest first; `theme=` filters by one.")
+    year: dict[str, int] = Field(description="Results per year of their document's date, newest first (undated "
+                                             "documents not counted); `from=YYYY&to=YYYY` filters by one.")
 
 
 class SearchResponse(BaseModel):
@@ -200,23 +199,7 @@ class VerifyResponse(BaseModel):
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-
-@contextmanager
-def _searcher(request: Request, session) -> Iterator:
-    """A searcher of the archive version this request's DB session reads, leased for the block."""
-    read = pagecache.remembered_version(request)  # a cached page's session read it already
-    version = read[0] if read else queries.current_version(session)
-    if not version:
-        yield None
-        return
-    with request.app.state.searchers.lease(version) as searcher:
-        yield searcher
-
-
-def _too_long(value: str, limit: int, what: str) -> str | None:
-    if len(value) > limit:
-        return f"The {what} is {len(value)} characters long; the limit is {limit}. Shorten it and try again."
-    return None
+_searcher, _too_long = searcher_for, too_long  # the names app.web.routes.phrases imports
 
 
 # The length is checked by the handler against the setting, not here: the API and the page then
@@ -226,7 +209,9 @@ QParam = Annotated[str, Query(description=(
     f"\"phrases\", trailing wildcards, field:value). At most {MAX_QUERY_CHARS} characters "
     "(POLICY_ARCHIVE_MAX_QUERY_CHARS); longer gets a 422 saying so."))]
 ModeParam = Annotated[Literal["quote", "advanced"], Query(description="quote (default) or advanced")]
-DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD (inclusive)")]
+# The names the date filters had before `from` and `to`, still read so old links keep working.
+OldFrom = Annotated[str | None, Query(alias="date_from", pattern=DATE_PATTERN, deprecated=True, description="former name of from")]
+OldTo = Annotated[str | None, Query(alias="date_to", pattern=DATE_PATTERN, deprecated=True, description="former name of to")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page (at most {MAX_PAGE_SIZE})")]
 OffsetParam = Annotated[int, Query(ge=0, le=search.MAX_OFFSET, description=f"results to skip (at most {search.MAX_OFFSET})")]
 
@@ -239,16 +224,17 @@ OffsetParam = Annotated[int, Query(ge=0, le=search.MAX_OFFSET, description=f"res
                        422: {"model": Invalid, "description": "A query over the length limit, or a parameter out of range"}})
 def api_search(request: Request, session: PageSessionDep, settings: SettingsDep, q: QParam = "", mode: ModeParam = "quote",
                kind: Kind = None, doc: Slug = None, theme: ThemeSlug = None,
-               date_from: DateParam = None, date_to: DateParam = None,
-               limit: LimitParam = PAGE, offset: OffsetParam = 0) -> JSONResponse:
+               date_from: DateFrom = None, date_to: DateTo = None,
+               limit: LimitParam = PAGE, offset: OffsetParam = 0,
+               old_from: OldFrom = None, old_to: OldTo = None) -> JSONResponse:
     """Quote mode grades every result exact, near, altered or related (see the `match` field); advanced
-    mode takes Whoosh query syntax. Facets count results per grade, kind and document."""
+    mode takes Whoosh query syntax. Facets count results per grade, kind, document, theme and year."""
     problem = _too_long(q, settings.max_query_chars, "query")
     if problem:
         raise HTTPException(422, problem)  # what the search page answers too
     if limit > settings.max_page_size:
         raise HTTPException(400, f"limit is at most {settings.max_page_size}.")
-    filters = Filters(kind, doc or None, theme or None, date_from, date_to)
+    filters = Filters(kind, doc or None, theme or None, date_from or old_from, date_to or old_to)
     try:
         with _searcher(request, session) as searcher:
             out = search.search(session, searcher, q, mode=mode, filters=filters, offset=offset, limit=limit)
@@ -274,72 +260,27 @@ def api_verify(body: VerifyRequest, request: Request, session: SessionDep, setti
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def _page_params(settings: Settings, q: str, mode: str, kind: str, doc: str, theme: str,
-                 date_from: str, date_to: str, offset: str) -> tuple[dict, str | None]:
-    """Form values as given (empty means none), and the first problem with them."""
-    p = {"q": q, "mode": mode if mode in ("quote", "advanced") else "quote", "kind": kind or None,
-         "doc": doc or None, "theme": theme or None, "date_from": date_from or None, "date_to": date_to or None,
-         "offset": 0}
-    problem = _too_long(q, settings.max_query_chars, "query")
-    if mode and mode not in ("quote", "advanced"):
-        problem = problem or "mode is 'quote' or 'advanced'."
-    if kind and kind not in ("official", "commentary"):
-        problem = problem or "kind is 'official' or 'commentary'."
-    for name in ("doc", "theme"):
-        if p[name] and len(p[name]) > SLUG_MAX:
-            problem = problem or f"{name} is at most {SLUG_MAX} characters."
-    for name in ("date_from", "date_to"):
-        if p[name] and not _DATE_RE.match(p[name]):
-            problem = problem or f"{name.replace('_', ' ')} should look like 2025-04-26 (or 2025, or 2025-04)."
-    if offset:
-        if offset.isdigit() and len(offset) < 7 and int(offset) <= search.MAX_OFFSET:
-            p["offset"] = int(offset)
-        else:
-            problem = problem or f"offset is a whole number from 0 to {search.MAX_OFFSET}."
-    return p, problem
-
-
-def _page_search(request: Request, session, p: dict, problem: str | None):
-    """The page's results, its problem and its status: 422 for a bad form, 400 for a query the engine refuses."""
-    if problem:
-        return None, problem, 422
-    if not p["q"].strip():
-        return None, None, 200
-    filters = Filters(p["kind"], p["doc"], p["theme"], p["date_from"], p["date_to"])
-    try:
-        with _searcher(request, session) as searcher:
-            out = search.search(session, searcher, p["q"], mode=p["mode"], filters=filters,
-                                offset=p["offset"], limit=PAGE)
-    except SearchError as e:
-        return None, str(e), 400
-    return out, None, 200
-
-
-def _url_params(p: dict) -> dict:
-    """The search's parameters for its links: no offset, and the default mode left out of URLs."""
-    params = {k: v for k, v in p.items() if k not in ("offset",)}
-    if params["mode"] == "quote":
-        params["mode"] = None
-    return params
-
-
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request, session: PageSessionDep, settings: SettingsDep, q: str = "", mode: str = "",
-                kind: str = "", doc: str = "", theme: str = "", date_from: str = "", date_to: str = "",
-                offset: str = ""):
+                kind: str = "", doc: str = "", theme: str = "", date_from: PageFrom = "", date_to: PageTo = "",
+                offset: str = "", old_from: Annotated[str, Query(alias="date_from", max_length=200)] = "",
+                old_to: Annotated[str, Query(alias="date_to", max_length=200)] = ""):
     """The search form and one page of graded results with facets; every search is a URL."""
-    p, problem = _page_params(settings, q, mode, kind, doc, theme, date_from, date_to, offset)
-    out, problem, status = _page_search(request, session, p, problem)
-    params = _url_params(p)
+    p, problem = page_params(settings, q, mode, kind, doc, theme, date_from or old_from, date_to or old_to, offset)
+    out, problem, status = page_search(request, session, p, problem, PAGE)
+    params = url_params(p)
 
     def page_url(offset: int | None = None, **changes) -> str:
         merged = {**params, **changes}
         return urls.search(**merged, offset=offset or None)
 
+    searched = bool(q.strip()) and not problem
     return render(request, "search.html", {
         "out": out, "p": p, "problem": problem, "page_size": PAGE, "page_url": page_url,
         "labels": browse.theme_labels(session), "near_min": search.NEAR_MIN, "max_query_chars": settings.max_query_chars,
-        "json_url": urls.api_search(**params, offset=p["offset"] or None) if q.strip() and not problem else None,
+        "documents": browse.active_documents(session, DOCUMENT_CHOICES), "doc_cap": DOCUMENT_CHOICES,
+        "json_url": urls.api_search(**params, offset=p["offset"] or None) if searched else None,
+        "csv_url": urls.export_search_csv(**params) if searched and out and out.total else None, "csv_max": CSV_MAX,
         "cites": citing.for_results(session, request.app.state.base_url, [r.id for r in out.results] if out else []),
     }, status_code=status)
 
