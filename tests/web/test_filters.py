@@ -277,3 +277,16 @@ def test_filtered_csv_never_starts_a_cell_with_a_formula(c):
     formula = [r["text"] for r in rows if "HYPERLINK" in r["text"]]
     assert formula and all(t.startswith("'=") for t in formula)
     assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values() if v)
+
+
+@pytest.mark.parametrize("path", [f"/themes/{THEME}", "/directives", "/themes", "/search?q=talent"])
+def test_the_form_as_a_browser_sends_it_is_understood(c, path):
+    """Every field of the form, sent with its 'All' (empty) value: the list as unfiltered."""
+    tree = _tree(c.get(path))
+    form = tree.xpath('//form[contains(@class, "filterform")] | //form[contains(@class, "search-form")]')[0]
+    fields = {el.get("name"): "" for el in form.xpath('.//select | .//input[@type="text"]') if el.get("name")}
+    base = path.split("?")[0]
+    params = {**fields, **({"q": "talent"} if "q=" in path else {}), **({"sort": "date-desc"} if "sort" in fields else {})}
+    assert {"from", "to"} <= set(fields)
+    r = c.get(base, params=params)
+    assert r.status_code == 200, r.text[:300]

@@ -10,6 +10,8 @@ from app.store.browse import Filters
 SLUG_MAX = 80  # the longest document or theme slug a parameter takes
 
 Kind = Annotated[Literal["official", "commentary"] | None, Query(description="official or commentary")]
+# A page's form sends "" for "All".
+PageKind = Annotated[Literal["official", "commentary", ""] | None, Query(description="official, commentary or empty")]
 Slug = Annotated[str | None, Query(max_length=SLUG_MAX, description="a document slug")]
 AnyDocument = Annotated[str, Query(max_length=SLUG_MAX, description="a commentary or official slug")]
 ThemeSlug = Annotated[str | None, Query(max_length=SLUG_MAX, description="a theme slug")]
@@ -45,6 +47,9 @@ def date_problem(label: str, value: str | None) -> str | None:
     if not value or _DATE_RE.match(value):
         return None
     shown = value if len(value) <= 30 else value[:30] + "…"
+    if re.fullmatch(r"\d{4}-\d\d(-\d\d)?", value):
+        return (f"The date {label}, '{shown}', is not on the calendar: its month or day is out of range "
+                "(write 2025, 2025-04 or 2025-04-26).")
     return f"Dates are written 2025, 2025-04 or 2025-04-26: the date {label} ('{shown}') is not one."
 
 

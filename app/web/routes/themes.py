@@ -10,7 +10,7 @@ from app.web import serialize, urls
 from app.web.resolve import Answered
 from app.store.models import Document, Theme
 from app.web.routes.params import (
-    DateFrom, DateTo, Kind, Limit, Offset, PageFrom, PageTo, Slug, Sort, Text, dates_problem, filters,
+    DateFrom, DateTo, Kind, Limit, Offset, PageFrom, PageKind, PageTo, Slug, Sort, Text, dates_problem, filters,
 )
 from app.web.deps import PageSessionDep, SessionDep, render
 
@@ -81,7 +81,7 @@ def theme_or_404(request: Request, session, slug: str, url):
 
 
 @router.get("/themes/{slug}", include_in_schema=False)
-def theme_page(request: Request, slug: str, session: PageSessionDep, kind: Kind = None, doc: Slug = None,
+def theme_page(request: Request, slug: str, session: PageSessionDep, kind: PageKind = None, doc: Slug = None,
                publisher: Text = None, sort: Sort = "date-desc", offset: Offset = 0,
                date_from: PageFrom = "", date_to: PageTo = ""):
     """Passages on one theme, grouped by document, directives first."""
