@@ -10,13 +10,15 @@ Hashes are stored as signed 64-bit integers (their bits unchanged).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.store.models import Base, Document, Passage
+from app.store.models import Base
 
 HASH = BigInteger().with_variant(Integer(), "sqlite")  # in SQLite the rowid itself: no second index
 CHUNK = 500  # values per IN (…) list
@@ -127,38 +129,50 @@ def count_rows(session: Session) -> int:
 
 
 # ---------------------------------------------------------------- what a request reads
+# A reader page asks these on every first render: plain SQL through the driver, since compiling
+# an expanding IN (…) each time cost more than SQLite takes to answer (BENCHMARKS.md, #20).
 
-def of_document(session: Session, document_id: int) -> NoveltyDocument | None:
+class Stored(NamedTuple):
+    sentences: list  # [[passage id, sentence hash], …]
+    new: list
+    reason: str | None
+    computed_version: int
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value  # SQLite: text; PostgreSQL: decoded
+
+
+def _query(conn, sql: str, values: list) -> list:
+    """`sql` with {marks} replaced by one placeholder per value, run through the driver."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return conn.exec_driver_sql(sql.format(marks=", ".join([mark] * len(values))), tuple(values)).all()
+
+
+def of_document(session: Session, document_id: int) -> Stored | None:
     """One document's stored novelty, without its runs blob (a request never needs it)."""
-    row = session.execute(select(NoveltyDocument.sentences, NoveltyDocument.new, NoveltyDocument.reason,
-                                 NoveltyDocument.computed_version)
-                          .where(NoveltyDocument.document_id == document_id)).first()
-    return row
+    rows = _query(session.connection(), "SELECT sentences, new, reason, computed_version FROM novelty_documents "
+                                        "WHERE document_id IN ({marks})", [document_id])
+    if not rows:
+        return None
+    sentences, new, reason, version = rows[0]
+    return Stored(_json(sentences), _json(new), reason, version)
 
 
-def sentences_of(session: Session, document_ids: Iterable[int]) -> dict[int, list]:
+def _sentences_of(conn, document_ids: Iterable[int]) -> dict[int, list]:
     """The stored [passage id, sentence hash] lists of these documents."""
     out: dict[int, list] = {}
     for chunk in _chunks(sorted(set(document_ids))):
-        for d, s in session.execute(select(NoveltyDocument.document_id, NoveltyDocument.sentences)
-                                    .where(NoveltyDocument.document_id.in_(chunk))):
-            out[d] = s
+        out.update((d, _json(s)) for d, s in _query(
+            conn, "SELECT document_id, sentences FROM novelty_documents WHERE document_id IN ({marks})", chunk))
     return out
 
 
-def first_documents(session: Session, signed_hashes: list[int]) -> dict[int, int]:
+def _first_documents(conn, signed_hashes: list[int]) -> dict[int, int]:
     """{signed hash: earliest document id} for these hashes."""
     out: dict[int, int] = {}
     for chunk in _chunks(sorted(set(signed_hashes))):
-        out.update(session.execute(select(NoveltyFirst.hash, NoveltyFirst.document_id)
-                                   .where(NoveltyFirst.hash.in_(chunk))).all())
-    return out
-
-
-def documents_by_id(session: Session, ids: Iterable[int]) -> dict[int, Document]:
-    out: dict[int, Document] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        out.update({d.id: d for d in session.scalars(select(Document).where(Document.id.in_(chunk)))})
+        out.update(_query(conn, "SELECT hash, document_id FROM novelty_first WHERE hash IN ({marks})", chunk))
     return out
 
 
@@ -167,34 +181,36 @@ def _same_wording(a: str, b: str) -> bool:
     return a.split() == b.split()
 
 
-def said_before(session: Session, document_id: int) -> list[dict]:
+def said_before(session: Session, document_id: int, sentences: list | None = None) -> list[dict]:
     """The document's sentences that an earlier official document says too, in reading order:
-    [{"id", "text", "earlier": [{"document": Document, "id", "text", "match"}]}].
+    [{"id", "text", "earlier": [{"document": (slug, title, date), "id", "text", "match"}]}].
 
+    `sentences`: the document's stored [passage id, hash] list when the caller has read it.
     A sentence's hash has the earliest official document saying it (once normalised) as its holder;
     when that is another document, the sentence was said before, first there. "exact": the same
     wording; "near": the same words once normalised (case, punctuation, quote and dash styles)."""
-    mine = sentences_of(session, [document_id]).get(document_id) or []
-    holder = first_documents(session, [h for _, h in mine])
+    conn = session.connection()
+    mine = sentences if sentences is not None else _sentences_of(conn, [document_id]).get(document_id) or []
+    holder = _first_documents(conn, [h for _, h in mine])
     repeated = [(pid, h, holder[h]) for pid, h in mine if holder.get(h, document_id) != document_id]
     if not repeated:
         return []
     where: dict[tuple[int, int], str] = {}  # (holder, hash) -> the holder's first sentence with that hash
-    for d, listed in sentences_of(session, {d for _, _, d in repeated}).items():
+    for d, listed in _sentences_of(conn, {d for _, _, d in repeated}).items():
         for pid, h in listed:
             where.setdefault((d, h), pid)
-    pairs = [(pid, d, where.get((d, h))) for pid, h, d in repeated]
-    pairs = [p for p in pairs if p[2] is not None]
-    texts: dict[str, str] = {}
-    ids = sorted({p for pid, _, other in pairs for p in (pid, other)})
-    for chunk in _chunks(ids):
-        texts.update(session.execute(select(Passage.id, Passage.text).where(Passage.id.in_(chunk))).all())
-    docs = documents_by_id(session, {d for _, d, _ in pairs})
+    pairs = [(pid, d, where[(d, h)]) for pid, h, d in repeated if (d, h) in where]
+    rows = {}
+    for chunk in _chunks(sorted({p for pid, _, other in pairs for p in (pid, other)})):
+        rows.update((r.id, r) for r in _query(
+            conn, "SELECT p.id, p.text, d.slug, d.title, d.date FROM passages p JOIN documents d "
+                  "ON d.id = p.document_id WHERE p.id IN ({marks})", chunk))
     out = []
     for pid, d, other in pairs:
-        if pid not in texts or other not in texts or d not in docs:
+        if pid not in rows or other not in rows:
             continue
-        match = "exact" if _same_wording(texts[pid], texts[other]) else "near"
-        out.append({"id": pid, "text": texts[pid],
-                    "earlier": [{"document": docs[d], "id": other, "text": texts[other], "match": match}]})
+        mine_text, first = rows[pid].text, rows[other]
+        out.append({"id": pid, "text": mine_text, "earlier": [{
+            "document": first, "id": other, "text": first.text,
+            "match": "exact" if _same_wording(mine_text, first.text) else "near"}]})
     return out

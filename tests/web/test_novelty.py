@@ -108,7 +108,10 @@ def test_no_panel_where_there_is_nothing_to_compare_with(series_client):
 
 
 def test_marks_escape_the_text_around_them():
-    out = marked('A <b>"new quality"</b> & productive forces', [["new", "quality"], ["productive", "forces"]])
+    out = marked('A <b>"new quality"</b> & productive forces', ["new quality", "productive forces"])
     assert str(out) == ('A &lt;b&gt;&#34;<mark class="novel">new quality</mark>&#34;&lt;/b&gt; &amp; '
                         '<mark class="novel">productive forces</mark>')
-    assert marked("Nothing here.", [["new", "quality"]]) == "Nothing here."
+    assert marked("Nothing here.", ["new quality"]) == "Nothing here."
+    assert str(marked("New quality, and new quality again.", ["new quality"])).count('<mark class="novel">') == 2
+    zh = str(marked("要加快建设数据资源丰富的体系。", ["数 据 资 源"]))
+    assert zh == '要加快建设<mark class="novel">数据资源</mark>丰富的体系。'

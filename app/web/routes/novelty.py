@@ -56,11 +56,14 @@ class SaidBefore(BaseModel):
 
 class Novelty(BaseModel):
     document: str
-    reason: str | None = Field(description="Why `new` is empty by rule (first, undated, commentary, pending), else null.")
+    reason: str | None = Field(description="Why `new` is empty by rule (first, undated, commentary, pending), "
+                                           "else null.")
     explanation: str | None
-    new: list[NewFormulation] = Field(description="Formulations no earlier official document uses, most distinctive "
-                                                  "first (at most 30): 2–5 word runs starting and ending with a content word.")
-    said_before: list[SaidBefore] = Field(description="Sentences an earlier official document says too, in reading order.")
+    new: list[NewFormulation] = Field(description=(
+        "Formulations no earlier official document uses, most distinctive first (at most 30): 2–5 word runs "
+        "starting and ending with a content word."))
+    said_before: list[SaidBefore] = Field(description="Sentences an earlier official document says too, "
+                                                      "in reading order.")
 
 
 @dataclass
@@ -71,7 +74,7 @@ class Panel:
     reason: str | None
     new: list[dict] = field(default_factory=list)
     said_before: list[dict] = field(default_factory=list)
-    _marks: dict[str, list[list[str]]] = field(default_factory=dict)
+    _marks: dict[str, list[str]] = field(default_factory=dict)  # passage id -> its new phrases, normalised
 
     @property
     def explanation(self) -> str | None:
@@ -89,17 +92,22 @@ class Panel:
         return marked(passage.text, wanted)
 
 
-def marked(text: str, phrases: list[list[str]]) -> str | Markup:
-    """`text` escaped, each place its normalised words run as one of `phrases` (word lists) marked."""
+def marked(text: str, phrases: list[str]) -> str | Markup:
+    """`text` escaped, each place its normalised words run as one of `phrases` (normalised, words
+    spaced as normalize() spaces them) marked."""
     norm = normalize(text)
-    words = norm.split()
     spans = word_spans(text, norm)
     if spans is None:
         return text
+    padded = f" {norm} "
     ranges = []
     for p in phrases:
-        n = len(p)
-        ranges += [(spans[i][0], spans[i + n - 1][1]) for i in range(len(words) - n + 1) if words[i:i + n] == p]
+        needle = f" {p} "
+        at = padded.find(needle)
+        while at >= 0:  # at: the space before the phrase's first word, one space before each word before it
+            first = padded.count(" ", 0, at)
+            ranges.append((spans[first][0], spans[first + p.count(" ")][1]))
+            at = padded.find(needle, at + len(needle) - 1)
     if not ranges:
         return text
     merged: list[tuple[int, int]] = []
@@ -125,20 +133,22 @@ def panel(session: Session, doc: Document) -> Panel:
     out = Panel(doc, row.reason)
     if row.reason:
         return out
-    out.new = [{"phrase": n["phrase"], "ids": n["ids"], "history": urls.phrases(q=n["phrase"])} for n in row.new]
+    out.new = [{"phrase": n["phrase"], "ids": n["ids"], "history": urls.phrase(n["phrase"]),
+                "at": urls.anchor(n["ids"][0]) if n["ids"] else None} for n in row.new]
     for n in row.new:
         for pid in n["ids"]:
-            out._marks.setdefault(pid, []).append(normalize(n["phrase"]).split())
+            out._marks.setdefault(pid, []).append(n["phrase"] if n["phrase"].isascii() else normalize(n["phrase"]))
     out.said_before = [{"id": s["id"], "text": s["text"], "url": urls.anchor(s["id"]), "earlier": [
         {"document": e["document"].slug, "title": e["document"].title, "date": e["document"].date or "",
          "id": e["id"], "url": urls.sentence(e["document"].slug, e["id"]), "match": e["match"]}
-        for e in s["earlier"]]} for s in stored.said_before(session, doc.id)]
+        for e in s["earlier"]]} for s in stored.said_before(session, doc.id, row.sentences)]
     return out
 
 
 def panel_json(p: Panel) -> dict:
     return {"document": p.document.slug, "reason": p.reason, "explanation": p.explanation,
-            "new": p.new, "said_before": [{k: v for k, v in s.items() if k != "url"} for s in p.said_before]}
+            "new": [{k: v for k, v in n.items() if k != "at"} for n in p.new],
+            "said_before": [{k: v for k, v in s.items() if k != "url"} for s in p.said_before]}
 
 
 @router.get("/api/documents/{slug}/novelty", summary="What is new in a statement", response_model=Novelty,
