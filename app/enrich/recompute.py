@@ -17,6 +17,7 @@ from app.enrich import directive_rules as directives
 from app.store import writes as store
 
 from app.enrich import taxonomy as themes
+from app.enrich.taxonomy_context import in_paragraphs
 from app.store.models import Crossref, Document, Passage, PassageTheme, Theme
 from app.progress import Progress
 
@@ -60,7 +61,7 @@ class Passages:
             rows = self._rows[doc.id] = self._session.execute(
                 select(Passage.id, Passage.kind, Passage.text, Passage.section, Passage.section_title,
                        Passage.position, Passage.claim, Passage.is_directive, Passage.directive_verb,
-                       Passage.speaker)
+                       Passage.speaker, Passage.paragraph)
                 .where(Passage.document_id == doc.id, Passage.active.is_(True)).order_by(Passage.position)
             ).all()
         return rows
@@ -227,16 +228,19 @@ def theme(session: Session, taxonomy, doc: Document, passages: Passages) -> None
 
 
 def _commentary_themes(session: Session, taxonomy, passages: list) -> None:
-    """Every commentary sentence through the classifier; its section heading adds evidence."""
+    """Every commentary sentence through the classifier; its section heading and its paragraph
+    add evidence."""
     heading_text: dict[int, str] = {}
-    rows = []
+    body, found = [], []
     for p in passages:
         if p.kind == "heading":
             heading_text[p.section] = p.text
             continue
-        for slug, score, source in themes.commentary_themes(taxonomy, p.text, heading_text.get(p.section)):
-            rows.append(dict(passage_id=p.id, theme=slug, score=round(score, 4), source=source))
-    _insert_themes(session, rows)
+        body.append(p)
+        found.append(themes.commentary_themes(taxonomy, p.text, heading_text.get(p.section)))
+    found = in_paragraphs(taxonomy, [p.text for p in body], [p.paragraph for p in body], found)
+    _insert_themes(session, [dict(passage_id=p.id, theme=slug, score=round(score, 4), source=source)
+                             for p, t in zip(body, found) for slug, score, source in t])
 
 
 def _official_themes(session: Session, taxonomy, passages: list) -> None:
@@ -251,11 +255,11 @@ def _official_themes(session: Session, taxonomy, passages: list) -> None:
         )
         for official_id, theme in rows:
             linked[official_id].add(theme)
-    _insert_themes(session, [
-        dict(passage_id=p.id, theme=slug, score=round(score, 4), source=source)
-        for p in passages if p.kind != "heading"
-        for slug, score, source in themes.assign_themes(taxonomy, p.text, linked.get(p.id, ()))
-    ])
+    body = [p for p in passages if p.kind != "heading"]
+    found = in_paragraphs(taxonomy, [p.text for p in body], [p.paragraph for p in body],
+                         [themes.assign_themes(taxonomy, p.text, linked.get(p.id, ())) for p in body])
+    _insert_themes(session, [dict(passage_id=p.id, theme=slug, score=round(score, 4), source=source)
+                             for p, t in zip(body, found) for slug, score, source in t])
 
 
 def _insert_themes(session: Session, rows: list[dict]) -> None:

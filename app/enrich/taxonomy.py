@@ -15,6 +15,8 @@ Rules, in short:
 - commentary_themes: every commentary sentence goes through the classifier; the theme its
   section heading names adds half the threshold to that theme's evidence, so a heading
   confirms one word of vocabulary but never themes a sentence that has none.
+- app.enrich.taxonomy_context.in_paragraphs: a theme another sentence of the same paragraph
+  reaches is kept for a sentence with one word of its vocabulary (source "paragraph").
 - heading_theme: the theme whose slug, label and single-word keywords the heading shares
   most, each shared word counting 1 / (number of themes that have it) so "development"
   decides nothing and "AI" (every document's topic) never counts, plus the heading's own

@@ -14,6 +14,7 @@ from pathlib import Path
 from app.enrich.directive_rules import detect
 from app.enrich.links import Unit, align
 from app.enrich.taxonomy import Taxonomy, assign_themes, commentary_themes
+from app.enrich.taxonomy_context import in_paragraphs
 from app.store.ids import assign_ids
 from app.text.segment import segment
 from tests.helpers import TEST_DATA
@@ -95,17 +96,22 @@ def score_set(name: str, taxonomy: Taxonomy, path: Path | None = None) -> dict[s
 
     # themes: a commentary sentence from the classifier and its heading, an official one
     # also from the commentary linked to it
-    com_themes: dict[str, set[str]] = {}
-    heading = None
+    # (as app.enrich.recompute does, paragraph context included)
+    heading, body, found_com = None, [], []
     for u in com:
         if u.kind == "heading":
             heading = u.text
             continue
-        com_themes[u.id] = {s for s, _, _ in commentary_themes(taxonomy, u.text, heading)}
+        body.append(u)
+        found_com.append(commentary_themes(taxonomy, u.text, heading))
+    found_com = in_paragraphs(taxonomy, [u.text for u in body], [u.paragraph for u in body], found_com)
+    com_themes = {u.id: {s for s, _, _ in t} for u, t in zip(body, found_com)}
     linked: dict[str, set[str]] = {}
     for link in result.links:
         linked.setdefault(link.official_id, set()).update(com_themes.get(link.commentary_id, ()))
-    themed = {u.id: {s for s, _, _ in assign_themes(taxonomy, u.text, linked.get(u.id, ()))} for u in off}
+    found_off = in_paragraphs(taxonomy, [u.text for u in off], [u.paragraph for u in off],
+                              [assign_themes(taxonomy, u.text, linked.get(u.id, ())) for u in off])
+    themed = {u.id: {s for s, _, _ in t} for u, t in zip(off, found_off)}
     themed.update(com_themes)
     gold_themes = {k: set(g["themes"]) for k, g in gold_off.items()}
     gold_themes.update({find(com, g["match"]).id: set(g["themes"]) for g in gold["unit"]})

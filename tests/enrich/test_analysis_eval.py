@@ -20,8 +20,6 @@ TARGET = {"link_precision": 0.9, "link_recall": 0.9, "claims": 0.9, "directive_p
 # Below target when last measured (figure, rounded down).
 FLOOR = {
     ("kestria", "link_recall"): 0.86,
-    # the held-out set, as its first run found it (see heldout_note in its file)
-    ("aravia", "themed"): 0.69,
 }
 
 
