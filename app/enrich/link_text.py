@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.enrich.link_params import QUOTED_MIN_WORDS, STEM_LENGTH
 from app.enrich.link_types import Unit
-from app.text.cues import ABBREVIATION_RE, ABBREVIATIONS, REPORTING_VERBS, STOPWORDS
+from app.text.cues import ABBREVIATION_RE, ABBREVIATIONS, REPORTING_VERBS, STOPWORDS, STRONG_INTERPRETIVE_RE
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 ITEM_MARK_RE = re.compile(
@@ -73,3 +73,14 @@ def analyse(text: str) -> tuple[list[str], frozenset[str], str, str, list[str]]:
         if len(q) >= QUOTED_MIN_WORDS:
             quotes.append(" " + " ".join(q) + " ")
     return words, stems, " ".join(sorted(stems)), " " + " ".join(words) + " ", quotes
+
+
+def prepare_commentary(unit: Unit) -> Prep:
+    """A commentary unit's tokens without its stance phrases ("the right call", "a serious
+    attempt", "likely"): they say how the writer judges, not what the judgement is about."""
+    stripped = STRONG_INTERPRETIVE_RE.sub(" ", unit.text)
+    if stripped == unit.text:
+        return prepare(unit)
+    _, stems, stem_str, _, _ = analyse(stripped)
+    words, _, _, padded, quotes = analyse(unit.text)  # common runs and quotes: the whole text
+    return Prep(unit, words, stems, stem_str, padded, quotes)

@@ -23,6 +23,9 @@ cue vocabularies are general English lists documented in ``app.text.cues``.
 1. Tokens. Case-folded words; the usual abbreviations are unified ("artificial intelligence"
    -> "ai"). Content words exclude stopwords and reporting verbs. Each one is crudely stemmed
    (plural, -ing, -ed and adverbial -ly stripped, then cut to ``STEM_LENGTH`` characters).
+   A commentary unit's stance phrases (the strong interpretive cues of step 5a: "the right
+   call", "arguably", "a step forward") are left out of its content words: they judge, the
+   rest says what is judged. Common runs and quotations still use the whole text.
 2. Weights. IDF computed over the units of the two documents, each unit counting as one
    document: ``idf = ln((N+1)/df) / ln(N+1)``. A word found in one unit weighs 1; a word found
    everywhere weighs about 0.
@@ -121,7 +124,7 @@ from app.enrich.link_scores import (
     Context, apply_order, cover_by_heading, features, idf_weights, item_consensus, item_lists,
 )
 from app.enrich.link_text import analyse as _analyse  # noqa: F401  (tests clear its cache)
-from app.enrich.link_text import is_content, prepare
+from app.enrich.link_text import is_content, prepare, prepare_commentary
 from app.enrich.link_types import CLAIMS, RELATIONS, Alignment, Link, Unit
 from app.enrich.word_diff import word_diff
 from app.text.cues import YEAR_RE
@@ -151,7 +154,7 @@ def _word_postings(positions: list[dict[str, list[int]]]) -> dict[str, list[int]
 def align(commentary: Sequence[Unit], official: Sequence[Unit]) -> Alignment:
     """Label every non-heading commentary unit and link it to official sentences."""
     off = [prepare(u) for u in official]
-    com = [prepare(u) for u in commentary if u.kind != "heading"]
+    com = [prepare_commentary(u) for u in commentary if u.kind != "heading"]
     if not com:
         return Alignment({}, [])
     idf = idf_weights([p.stems for p in off] + [p.stems for p in com])

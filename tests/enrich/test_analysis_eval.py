@@ -18,9 +18,7 @@ from tests.helpers import ROOT
 TARGET = {"link_precision": 0.9, "link_recall": 0.9, "claims": 0.9, "directive_precision": 0.9,
           "directive_recall": 0.9, "speakers": 0.9, "themed": 0.8}
 # Below target when last measured (figure, rounded down).
-FLOOR = {
-    ("kestria", "link_recall"): 0.86,
-}
+FLOOR: dict[tuple[str, str], float] = {}  # every set meets every target today
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ DATA = ROOT / "tests" / "data" / "crossref"
 # The held-out pair was labelled after the thresholds were set. Its first run gave link
 # precision 0.875, recall 0.846 and claim accuracy 0.867. Two general stemmer fixes made after
 # that run ("asks"/"asking", "supply") raised the figures to 0.889 / 0.923 / 0.933.
-HELDOUT_FLOOR = 0.8
+HELDOUT_FLOOR = 0.88  # the lowest of the three as measured now (precision 0.889): none may drop
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -128,9 +128,9 @@ ALDERMARK_FILES = [
 def test_second_set(file):
     name, com, off, units = next(p for p in aldermark_pairs() if p[0] == file)
     s = score(name, com, off, units)
-    assert s["precision"] >= 0.8
-    assert s["recall"] >= 0.8
-    assert s["accuracy"] >= 0.8
+    assert s["precision"] >= 0.9
+    assert s["recall"] >= 0.84  # the paraphrasing commentary's, as measured now
+    assert s["accuracy"] >= 0.9
 
 
 def test_second_set_pooled():
@@ -143,7 +143,7 @@ def test_second_set_pooled():
     means = {k: sum(v) / len(v) for k, v in totals.items()}
     print(f"\n[aldermark mean] precision={means['precision']:.3f} recall={means['recall']:.3f} "
           f"accuracy={means['accuracy']:.3f}")
-    assert min(means.values()) >= 0.8
+    assert min(means.values()) >= 0.88
 
 
 def test_heldout_set():
@@ -408,3 +408,19 @@ def test_a_thing_named_again_is_the_one_just_reported():
     assert r.claims["c1"] == "interprets"
     # "The officer" is the previous sentence's; its reason shares more words with the grants
     assert [l.official_id for l in _links_of(r, "c1")] == ["o3"]
+
+
+def test_stance_words_do_not_dilute_what_a_judgement_is_about():
+    off = [Unit(f"o{i}", t, "sentence", None, i) for i, t in enumerate([
+        "The minister called on archives to share their catalogues with one another.",
+        "Archives shall not sell personal records to private buyers.",
+        "Each archive shall publish an annual report on its holdings.",
+    ])]
+    com = [Unit("c0", "The annual report is welcome, arguably a step forward, and probably the right call.",
+                "sentence", None, 0)]
+    r = align(com, off)
+    assert r.claims["c0"] == "interprets"
+    (link,) = _links_of(r, "c0")
+    # "welcome", "arguably", "a step forward", "the right call" judge; "annual report" is the
+    # topic, so the link is as sure as a plain mention of it (margin notes show it)
+    assert link.official_id == "o2" and link.score >= 0.5
