@@ -54,9 +54,9 @@ def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
 def holders(session: Session, hashes: np.ndarray) -> dict[int, int]:
     """The earliest official document of each hash that has one: {unsigned hash: document id}."""
     out: dict[int, int] = {}
-    for chunk in _chunks(signed(np.unique(hashes))):
-        for h, d in session.execute(select(NoveltyFirst.hash, NoveltyFirst.document_id)
-                                    .where(NoveltyFirst.hash.in_(chunk))):
+    conn = session.connection()
+    for chunk in _chunks(signed(np.unique(hashes))):  # plain SQL: see _query
+        for h, d in _query(conn, "SELECT hash, document_id FROM novelty_first WHERE hash IN ({marks})", chunk):
             out[h & 0xFFFFFFFFFFFFFFFF] = d
     return out
 
