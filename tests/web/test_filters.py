@@ -51,6 +51,8 @@ The review finds that talent and education programmes for students grew quickly 
 }
 THEME = "talent-education"
 
+pytestmark = pytest.mark.pg  # run a second time on PostgreSQL (scripts/test.sh selects -m pg)
+
 
 @pytest.fixture(scope="module")
 def c(tmp_path_factory) -> TestClient:
@@ -290,3 +292,19 @@ def test_the_form_as_a_browser_sends_it_is_understood(c, path):
     assert {"from", "to"} <= set(fields)
     r = c.get(base, params=params)
     assert r.status_code == 200, r.text[:300]
+
+
+def test_a_long_document_menu_keeps_the_newest_and_says_how_to_reach_the_rest(c, monkeypatch):
+    from app.web.routes import themes
+
+    monkeypatch.setattr(themes, "DOCUMENT_CHOICES", 2)
+    docs = _documents(c)
+    listed = {row["document"] for row in _all(c, "/api/directives")}
+    newest = sorted(listed, key=lambda s: docs[s].get("date") or "", reverse=True)
+    # (sort given: a URL no other test asked for, so the page cache holds no page with the full menu)
+    tree = _tree(c.get("/directives", params={"sort": "date-desc"}))
+    assert _options(tree, "f-doc") == newest[:2]
+    assert "newest documents" in tree.get_element_by_id("f-doc-hint").text_content()
+    # an older document, reached by a link, stays chosen in the menu
+    tree = _tree(c.get("/directives", params={"doc": newest[-1], "sort": "date-desc"}))
+    assert tree.xpath('//select[@id="f-doc"]/option[@selected]')[0].get("value") == newest[-1]

@@ -26,7 +26,7 @@ MAX_QUERY_CHARS = _DEFAULTS["max_query_chars"].default
 MAX_VERIFY_CHARS = _DEFAULTS["max_verify_chars"].default
 MAX_PAGE_SIZE = _DEFAULTS["max_page_size"].default
 PAGE = 20
-DOCUMENT_CHOICES = 200  # documents the form's menu offers, newest first
+DOCUMENT_CHOICES = 100  # documents the form's menu offers, newest first
 
 Grade = Literal["exact", "near", "altered", "related", "words"]
 ChangeKind = Literal["negation", "antonym", "number", "date", "name", "modality", "quantifier", "content"]

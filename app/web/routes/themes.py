@@ -16,7 +16,7 @@ from app.web.deps import PageSessionDep, SessionDep, render
 
 router = APIRouter(tags=["themes"])
 PAGE = 50
-DOCUMENT_CHOICES = 200  # documents a list's menu offers at most, newest first (publisher and dates narrow it)
+DOCUMENT_CHOICES = 100  # documents a list's menu offers at most, newest first (publisher and dates narrow it)
 
 
 def list_context(session, f, passages, typed: tuple[str, str], problem: str | None) -> dict:
