@@ -46,9 +46,22 @@ def _claim(f: Feat, previous: str | None, reported_speech: bool = False) -> str:
         cover_up = max((c.cover for c in f.cands if c is not top), default=0.0)
         if best >= MARGIN_RATIO * runner_up[0] or top.cover >= MARGIN_RATIO * 2 * cover_up:
             return "reports"
+    if f.novelty <= NOVELTY_MAX and _complementary(f):
+        return "reports"  # "Owners must tell crews, and makers have to prove ...": two sources
     if f.attribution and f.cands and f.cands[0].rank >= REPORT_LINK_MIN:
         return "reports"  # attributed, and the official text has something it can draw on
     return "background"
+
+
+def _complementary(f: Feat) -> bool:
+    """The two best candidates, each a fair match, share different words of the unit, together
+    covering at least ``REPORT_MIN`` more than either alone: a sentence that reports two."""
+    two = sorted(f.cands, key=lambda c: c.own, reverse=True)[:2]
+    if len(two) < 2 or two[1].own < REPORT_WEAK:
+        return False
+    a, b = (f.prep.stems & f.off_stems(c.index) for c in two)
+    weight = lambda stems: math.fsum(f.idf[s] for s in stems) / f.weight  # noqa: E731
+    return weight(a | b) >= max(weight(a), weight(b)) + REPORT_MIN / 2 and weight(a | b) >= REPORT_MIN
 
 
 def _same_topic(f: Feat, previous: Feat) -> bool:

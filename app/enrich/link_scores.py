@@ -50,6 +50,15 @@ class Feat:
     novelty: float  # share of that weight absent from the official document
     cands: list[Cand]  # shortlisted, best rank first
     official_years: frozenset[str]
+    ctx: Context | None = None
+
+    @property
+    def idf(self) -> dict[str, float]:
+        return self.ctx.idf if self.ctx else {}
+
+    def off_stems(self, index: int) -> frozenset[str]:
+        """Content stems of official unit `index`."""
+        return self.ctx.off[index].stems if self.ctx else frozenset()
 
     @property
     def best_own(self) -> float:
@@ -220,7 +229,7 @@ def features(p: Prep, ctx: Context) -> Feat:
         c.own = W_COVER * c.cover + W_FUZZ * fz + W_SPAN * span
         c.rank = c.own + (HEADING_WEIGHT * hcov[c.index] if hcov else 0.0)
     cands.sort(key=lambda c: (c.rank, -c.index), reverse=True)
-    return Feat(p, weight, novelty, cands, ctx.official_years)
+    return Feat(p, weight, novelty, cands, ctx.official_years, ctx)
 
 
 def _longest_run(words: list[str], positions: dict[str, list[int]]) -> tuple[int, int]:

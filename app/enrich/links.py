@@ -73,6 +73,9 @@ cue vocabularies are general English lists documented in ``app.text.cues``.
       ``REPORT_WEAK``, at least ``MARGIN_RATIO`` x the runner-up (or twice that lead in
       shared-word coverage alone, since the fuzzy ratio lifts every runner-up), and novelty <=
       ``NOVELTY_MAX_WEAK``.
+   g2. Two candidates, each >= ``REPORT_WEAK``, matching different words of the unit, that
+      together cover ``REPORT_MIN`` / 2 more of its word weight than either alone (and at least
+      ``REPORT_MIN``), with novelty <= ``NOVELTY_MAX`` -> reports: one sentence, two sources.
    h. An attribution cue, when some candidate ranks >= ``REPORT_LINK_MIN`` -> reports.
    i. Otherwise -> background; but a unit with no background or attribution cue right after
       an ``interprets`` unit whose best candidate (ranked >= ``INTERP_LINK_MIN``) is that

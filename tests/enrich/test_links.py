@@ -424,3 +424,18 @@ def test_stance_words_do_not_dilute_what_a_judgement_is_about():
     # "welcome", "arguably", "a step forward", "the right call" judge; "annual report" is the
     # topic, so the link is as sure as a plain mention of it (margin notes show it)
     assert link.official_id == "o2" and link.score >= 0.5
+
+
+def test_a_sentence_that_reports_two_provisions_links_both():
+    off = [Unit(f"o{i}", t, "sentence", None, i) for i, t in enumerate([
+        '"Cameras that count the catch must be accurate and fair to crews," said Fisheries Minister Oda Lind.',
+        "Lind asked vessel owners to inform crews before any camera is installed.",
+        "The authority also requires manufacturers to certify that their systems were tested at sea.",
+        "Footage shall be kept for no more than ninety days.",
+    ])]
+    com = [Unit("c0", "Owners must now tell crews before installing cameras, and manufacturers have to "
+                      "prove their systems work at sea.", "sentence", None, 0)]
+    r = align(com, off)
+    # each half matches only fairly, but they match different provisions: a report of both
+    assert r.claims["c0"] == "reports"
+    assert {l.official_id for l in _links_of(r, "c0")} == {"o1", "o2"}
