@@ -149,6 +149,9 @@ WEAK_INTERPRETIVE = [
     "ambitious", "modest", "vague", "bold", "controversial", "for the first time",
     "key question", "not enough", "clearly", "obviously", "undoubtedly", "certainly",
     "of course", "indeed", "in effect", "in practice", "crucially", "significantly",
+    # evaluative adjectives of appraisal (Martin & White 2005): the writer's verdict on a measure
+    "sensible", "timid", "overdue", "flawed", "disappointing", "troubling", "misguided",
+    "half-hearted", "a good start", "a sensible start",
 ]
 # Evaluative superlatives and excess judgements ("the most important change", "too slow").
 _EVALUATIVE = (
@@ -193,7 +196,8 @@ def attributes(text: str) -> bool:
 # A sentence opening with an anaphor continues the previous one ("This suggests...",
 # "That will probably...", "Such a move...", "Her emphasis on...").
 ANAPHOR_RE = re.compile(
-    r"^\s*(?:this|that|these|those|such|it|its|his|her|their|the move|the decision|"
+    r"^\s*(?:(?:without|with|given|despite|because\s+of)\s+(?:this|that|these|those|such)\b|"
+    r"this|that|these|those|such|it|its|his|her|their|the move|the decision|"
     r"the step|the shift|the change|the emphasis|the focus)\b(?!\s+(?:is|are)\s+(?:why|how)\b)",
     re.IGNORECASE,
 )

@@ -352,6 +352,9 @@ def test_counterfactual_recommendation_is_the_writers_claim_not_a_report():
     assert r.claims[counterfactual.id] == "interprets"
     assert r.claims[find(com, "ought to have consulted").id] == "interprets"
     assert all(l.relation == "interprets" for l in r.links if l.commentary_id == counterfactual.id)
+    # "Without such reports, ..." goes on with the writer's argument; "a timid first step" judges
+    assert r.claims[find(com, "Without such reports").id] == "interprets"
+    assert r.claims[find(com, "timid first step").id] == "interprets"
 
 
 # --- a think-tank note on a planning statement: attribution, hearsay, an argument (#17) ------
