@@ -171,6 +171,10 @@
   document.querySelectorAll(".landing-notice .dismiss").forEach(function (a) {
     a.addEventListener("click", function (e) { e.preventDefault(); a.closest(".landing-notice").hidden = true; });
   });
+  // Boxes folded for phones (the reader's metadata) open on wide screens; the reader can still fold them.
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+  }
   // Parallel reader: the view toggle without a page load (the links work as plain GETs without this).
   var par = document.getElementById("par-grid"), views = document.querySelector(".par-views");
   if (par && views) {

@@ -76,6 +76,26 @@ def test_the_wheel_carries_templates_static_files_migrations_and_the_themes(tmp_
     assert packaged("static", "static") <= names
     assert packaged("migrations", "migrations") <= names  # env.py, script.py.mako, versions/*.py
     assert "app/seeds/themes.toml" in names
+    [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    assert "Requires-Dist: fastapi-offline==" in zipfile.ZipFile(wheel).read(metadata).decode()  # /docs
     assert {n for n in names if n.startswith("app/seeds/")} == {"app/seeds/themes.toml"}, \
         "only the default themes belong in the wheel, not the seed documents"
     assert "app/resources.py" in names and "app/web/routes/__init__.py" in names
+
+
+def test_the_api_docs_assets_come_with_a_pinned_dependency():
+    """/docs serves Swagger UI from the fastapi-offline distribution: a pinned dependency, so every
+    install of the wheel (and the Docker image, which installs it) carries the files."""
+    from importlib.metadata import distribution
+
+    from app.web.routes import docs
+
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    dist = distribution("fastapi-offline")
+    assert f"fastapi-offline=={dist.version}" in pins
+    shipped = {f.as_posix() for f in dist.files}
+    for name in docs.ASSETS:
+        assert f"fastapi_offline/static/{name}" in shipped
+        assert (docs.ASSETS_DIR / name).is_file()
+    # The page and its start-up script are the app's own files, in the folders the wheel carries.
+    assert (ROOT / "templates" / "docs.html").is_file() and (ROOT / "static" / "docs.js").is_file()

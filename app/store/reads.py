@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.store.alignments import aligned_for, translations_of
-from app.store.models import Crossref, Document, DocumentAlias, Passage, PassageTheme
+from app.store.models import Crossref, Document, DocumentAlias, Passage, PassageTheme, Theme
 
 MAX_REDIRECT_HOPS = 20
 # Statements used on every page are built once, below: building and cache-keying a statement
@@ -71,6 +71,32 @@ def archive_counts(session: Session) -> dict:
     )
     counts = {kind: {"documents": n, "sentences": s or 0} for kind, n, s in rows}
     return counts
+
+
+def quotable(session: Session, n: int = 3, newest: int = 8) -> list[Passage]:
+    """Official sentences to offer as example quotes, taken in turn from the newest official documents
+    (so a small archive still offers `n`), directives first, each of a quotable length."""
+    docs = select(Document.id).where(Document.status == "active", Document.kind == "official") \
+        .order_by(Document.date.desc().nulls_last(), Document.slug).limit(newest)
+    rows = session.scalars(
+        select(Passage).where(Passage.document_id.in_(docs), Passage.active.is_(True), Passage.kind == "sentence",
+                              func.length(Passage.text).between(40, 200))
+        .order_by(Passage.is_directive.desc(), Passage.position))
+    per_doc: dict[int, list[Passage]] = defaultdict(list)
+    for p in rows:
+        per_doc[p.document_id].append(p)
+    queues = [per_doc[d] for d in session.scalars(docs) if per_doc[d]]
+    picked: list[Passage] = []
+    for turn in range(n):
+        picked += [q[turn] for q in queues if turn < len(q)]
+    return picked[:n]
+
+
+def broad_themes(session: Session) -> list[Theme]:
+    """The themes without a parent that some active sentence carries, in the taxonomy's order."""
+    carried = select(PassageTheme.passage_id).join(Passage, Passage.id == PassageTheme.passage_id) \
+        .where(PassageTheme.theme == Theme.slug, Passage.active.is_(True)).exists()
+    return list(session.scalars(select(Theme).where(Theme.parent.is_(None), carried).order_by(Theme.position, Theme.slug)))
 
 
 _BY_SLUG = select(Document).where(Document.slug == bindparam("slug"))

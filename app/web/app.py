@@ -17,6 +17,7 @@ from app.text.lexicon import lexicon
 from app.index.build import Searchers
 from app.web.routes import compare as crossrefs
 from app.web.routes import directives
+from app.web.routes import docs
 from app.web.routes import documents
 from app.web.routes import export
 from app.web.routes import health
@@ -33,7 +34,7 @@ from app.web.hygiene import Hygiene
 from app.web.deps import RejectNul, SecurityHeaders, install_error_handlers, make_templates
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-ROUTERS = (health, documents, novelty, passages, search, crossrefs, themes, directives, export, phrases,
+ROUTERS = (health, docs, documents, novelty, passages, search, crossrefs, themes, directives, export, phrases,
            translations)
 
 
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Policy Archive",
         description="A searchable archive of AI policy statements and the commentary about them.",
         version="0.1.0",
-        docs_url=None,  # Swagger UI needs inline script and a CDN, which the CSP forbids
+        docs_url=None,  # FastAPI's page needs inline script and a CDN; /docs is app/web/routes/docs.py
         swagger_ui_oauth2_redirect_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(settings.static_dir)), name="static")
+    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     declared += [r for r in app.routes if isinstance(r, Mount)]
     for module in ROUTERS:
         app.include_router(module.router)

@@ -136,6 +136,11 @@ def api_openapi() -> str:
     return "/api/openapi.json"
 
 
+def api_docs() -> str:
+    """The API's documentation (Swagger UI over api_openapi)."""
+    return "/docs"
+
+
 def export_csv() -> str:
     return "/export/sentences.csv"
 

@@ -21,6 +21,7 @@ def home(request: Request, session: PageSessionDep, kind: Kind = None, offset: D
     return render(request, "home.html", {
         "documents": docs, "total": total, "offset": offset, "page_size": PAGE, "kind": kind,
         "counts": queries.archive_counts(session), "json_url": urls.api_documents(),
+        "examples": queries.quotable(session), "broad_themes": queries.broad_themes(session),
         "page_url": lambda o: urls.with_query(urls.home(), kind=kind, offset=o or None),
     })
 
