@@ -137,3 +137,14 @@ def test_no_serious_accessibility_violations(new_context, live_server, axe_path,
     blocking = [v for v in run_axe(page, axe_path) if v["impact"] in BLOCKING]
     _shoot(page, f"axe-{name}-{viewport['width']}-{scheme}")
     assert not blocking, f"{PAGES[name]} at {viewport['width']}px, {scheme}:\n{describe(blocking)}"
+
+
+@SCHEMES
+def test_docs_fit_a_phone(new_context, live_server, scheme):
+    page = _open(new_context, live_server, "/docs", PHONE, color_scheme=scheme)
+    _swagger_ready(page)
+    page.locator("#swagger-ui .opblock-summary-path", has_text="/api/search").first.click()
+    page.locator("#swagger-ui .parameters .parameter__name").first.wait_for()
+    assert _scroll_width(page) <= PHONE["width"]
+    page.locator("#swagger-ui .opblock-summary-path", has_text="/api/search").first.scroll_into_view_if_needed()
+    _shoot(page, f"docs-375-{scheme}", full_page=False)
