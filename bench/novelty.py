@@ -8,8 +8,9 @@ of `--pages` official documents in process (FastAPI's TestClient, no network), e
 panel and once without it (the panel's builder replaced by one answering None), in two apps so
 neither answer comes from the other's page cache; the order alternates from one document to the
 next so a warm cache favours neither. Prints one JSON line: per mode p50/p95/mean milliseconds,
-and what the panel adds, as a share of the mean and of the median render time. Also times the
-ingest's novelty stage.
+and what the panel adds, as a share of the mean and of the median render time, and of the
+process's CPU time per render (which other processes on a busy machine do not inflate). Also
+times the ingest's novelty stage.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def measure(corpus: Path, data_dir: Path, pages: int, seed: int) -> dict:
                   "novelty_seconds": round(s.timings.get("novelty", 0.0), 2)}
     slugs = _officials(data_dir / "archive.sqlite3", pages, seed)
     times: dict[str, list[float]] = {"with": [], "without": []}
+    cpu: dict[str, list[float]] = {"with": [], "without": []}
     built = novelty.panel
     with TestClient(create_app(settings)) as with_panel, TestClient(create_app(settings)) as without_panel:
         for c in (with_panel, without_panel):  # open the index and warm the templates once
@@ -56,17 +58,21 @@ def measure(corpus: Path, data_dir: Path, pages: int, seed: int) -> dict:
             for mode in (("with", "without") if i % 2 == 0 else ("without", "with")):
                 client = with_panel if mode == "with" else without_panel
                 novelty.panel = built if mode == "with" else (lambda session, doc: None)
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 r = client.get(f"/documents/{slug}")
                 times[mode].append((time.perf_counter() - t0) * 1000)
+                cpu[mode].append((time.process_time() - c0) * 1000)
                 assert r.status_code == 200, (slug, r.status_code)
                 assert mode == "with" or 'class="novelty"' not in r.text, slug
         novelty.panel = built
     out = {mode: summary_ms(v) for mode, v in times.items()}
     mean = {mode: sum(v) / len(v) for mode, v in times.items()}
+    cpu_mean = {mode: sum(v) / len(v) for mode, v in cpu.items()}
     return {"pages": len(slugs), **out, "mean_ms": {k: round(v, 2) for k, v in mean.items()},
+            "cpu_mean_ms": {k: round(v, 2) for k, v in cpu_mean.items()},
             "panel_share_mean": round(mean["with"] / mean["without"] - 1, 3),
-            "panel_share_p50": round(out["with"]["p50_ms"] / out["without"]["p50_ms"] - 1, 3), "ingest": ingest}
+            "panel_share_p50": round(out["with"]["p50_ms"] / out["without"]["p50_ms"] - 1, 3),
+            "panel_share_cpu": round(cpu_mean["with"] / cpu_mean["without"] - 1, 3), "ingest": ingest}
 
 
 def main(argv=None) -> int:

@@ -35,7 +35,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enrich.novelty_runs import listed, runs_of, Runs
+from app.enrich.novelty_runs import listed, runs_of, with_marks, Runs
 from app.store import novelty as store
 from app.store.models import Document, Passage
 
@@ -65,10 +65,12 @@ def _texts(session: Session, ids: list[int]) -> dict[int, list[tuple[str, str]]]
     return out
 
 
-def _row(doc_id: int, key: str, r: Runs, first_here: np.ndarray, earliest: bool, version: int) -> dict:
+def _row(doc_id: int, key: str, r: Runs, first_here: np.ndarray, earliest: bool, version: int,
+         texts: list[tuple[str, str]]) -> dict:
     reason = "first" if earliest else "undated" if key.startswith("1") else None
+    new = [] if reason else with_marks(listed(r, first_here), dict(texts))
     return {"document_id": doc_id, "sort_key": key, "runs": r.distinct, "sentences": r.sentences,
-            "new": [] if reason else listed(r, first_here), "reason": reason, "computed_version": version}
+            "new": new, "reason": reason, "computed_version": version}
 
 
 def _member(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -110,7 +112,7 @@ def _everything(session: Session, officials: dict[int, str], version: int) -> in
     out = []
     for n, (d, r) in enumerate(zip(ordered, runs)):
         held = r.distinct[is_first[offsets[n]:offsets[n + 1]]]
-        out.append(_row(d, officials[d], r, _member(held, r.hashes), n == 0, version))
+        out.append(_row(d, officials[d], r, _member(held, r.hashes), n == 0, version, texts.get(d, [])))
     store.delete_rows(session, [i for i in store.rows(session, runs=False) if i not in officials])
     store.write_rows(session, out)
     store.replace_all_holders(session, hashes, owner)
@@ -168,7 +170,7 @@ def _incremental(session: Session, officials: dict[int, str], stored: dict[int, 
         r = fresh.get(d) or runs_of(texts.get(d, []))
         mine = store.holders(session, r.hashes)
         first_here = np.fromiter((mine.get(h) == d for h in r.hashes.tolist()), dtype=bool, count=len(r.hashes))
-        rows.append(_row(d, officials[d], r, first_here, d == earliest, version))
+        rows.append(_row(d, officials[d], r, first_here, d == earliest, version, texts.get(d, [])))
     store.write_rows(session, rows)
     return len(rows)
 

@@ -34,6 +34,7 @@ import numpy as np
 from whoosh.analysis import STOP_WORDS
 
 from app.index.analysis import ZH_STOPS
+from app.search.spans import word_spans
 from app.text import zh
 from app.text.cues import STOPWORDS
 from app.text.normalize import normalize
@@ -269,3 +270,56 @@ def listed(r: Runs, first_here: np.ndarray, limit: int = MAX_LISTED) -> list[dic
             lst.append(r.ids[sent])
     return [{"phrase": phrase_text(r, int(r.start[j]), int(r.end[j])),
              "ids": sorted(ids_of[int(r.hashes[j])], key=r.ids.index)} for j in chosen]
+
+
+def _placed(text: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """The text's normalised words padded with spaces, and each word's characters in the text."""
+    norm = normalize(text)
+    spans = word_spans(text, norm)
+    return None if spans is None else (f" {norm} ", spans)
+
+
+def _find(placed: tuple[str, list[tuple[int, int]]], phrase: str) -> list[tuple[int, int]]:
+    """Character ranges where `phrase` (normalised, spaced as normalize() spaces it) runs."""
+    padded, spans = placed
+    needle = f" {phrase} "
+    out = []
+    at = padded.find(needle)
+    while at >= 0:  # at: the space before the phrase's first word, one space before each word before it
+        first = padded.count(" ", 0, at)
+        out.append((spans[first][0], spans[first + phrase.count(" ")][1]))
+        at = padded.find(needle, at + len(needle) - 1)
+    return out
+
+
+def merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def phrase_spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
+    """Character ranges of `text` where one of `phrases` runs, merged where they touch."""
+    placed = _placed(text)
+    return [] if placed is None else merged([r for p in phrases for r in _find(placed, p)])
+
+
+def with_marks(new: list[dict], texts: dict[str, str]) -> list[dict]:
+    """`new` with each formulation's places in its sentences, "marks": [[passage id, start, end], …],
+    found once at ingest so that a reader's render only cuts the text where they are."""
+    placed: dict[str, tuple | None] = {}
+    out = []
+    for n in new:
+        phrase = normalize(n["phrase"])
+        marks = []
+        for pid in n["ids"]:
+            if pid not in placed:
+                placed[pid] = _placed(texts[pid]) if pid in texts else None
+            if placed[pid] is not None:
+                marks += [[pid, a, b] for a, b in _find(placed[pid], phrase)]
+        out.append({**n, "marks": marks})
+    return out

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.store import novelty as stored
 from app.store.db import make_engine, session_factory
-from app.store.models import Document
+from app.store.models import Document, Passage
 from app.text.normalize import normalize
 
 YEARS = range(2015, 2025)
@@ -112,8 +112,19 @@ def _contains(phrase: str, words: str) -> bool:
     return f" {normalize(phrase)} " in f" {words} "
 
 
+def _texts(settings) -> dict[str, str]:
+    engine = make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            return dict(conn.execute(select(Passage.id, Passage.text)).all())
+    finally:
+        engine.dispose()
+
+
 def test_each_planted_phrase_is_new_in_its_first_statement_only(tmp_path, ingest):
-    got = stored_novelty(ingest(write(tmp_path / "series")))
+    settings = ingest(write(tmp_path / "series"))
+    got = stored_novelty(settings)
+    texts = _texts(settings)
     assert set(got) == {s.slug for s in statements()}
     for phrase in PLANTED:
         first = first_of(phrase)
@@ -121,6 +132,9 @@ def test_each_planted_phrase_is_new_in_its_first_statement_only(tmp_path, ingest
         assert listed_in == [first], phrase
         entry = next(x for x in got[first]["new"] if x["phrase"] == normalize(phrase))
         assert entry["ids"]  # the sentences holding it, to mark and link
+        # where the reader marks it, found at ingest: exactly the phrase's words in its sentences
+        assert entry["marks"] and {pid for pid, _, _ in entry["marks"]} == set(entry["ids"])
+        assert all(normalize(texts[pid][a:b]) == normalize(phrase) for pid, a, b in entry["marks"])
     assert first_of("open source foundation models") == "statement-2021"  # the year-only date came first
 
 

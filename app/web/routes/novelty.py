@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from app.search.spans import word_spans
+from app.enrich.novelty_runs import merged, phrase_spans
 from app.store import novelty as stored
 from app.store.models import Document
 from app.text.normalize import normalize
@@ -74,7 +74,8 @@ class Panel:
     reason: str | None
     new: list[dict] = field(default_factory=list)
     said_before: list[dict] = field(default_factory=list)
-    _marks: dict[str, list[str]] = field(default_factory=dict)  # passage id -> its new phrases, normalised
+    _marks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # passage id -> where its new phrases are
+    _needs: dict[str, list[str]] = field(default_factory=dict)  # passage id -> phrases to find (rows without marks)
 
     @property
     def explanation(self) -> str | None:
@@ -86,41 +87,27 @@ class Panel:
 
     def text(self, passage) -> str | Markup:
         """The passage's text, escaped, with its new formulations in <mark class="novel">."""
-        wanted = self._marks.get(passage.id)
-        if not wanted:
-            return passage.text
-        return marked(passage.text, wanted)
+        ranges = self._marks.get(passage.id)
+        if ranges:
+            return cut(passage.text, merged(ranges) if len(ranges) > 1 else ranges)
+        phrases = self._needs.get(passage.id)
+        return marked(passage.text, phrases) if phrases else passage.text
 
 
-def marked(text: str, phrases: list[str]) -> str | Markup:
-    """`text` escaped, each place its normalised words run as one of `phrases` (normalised, words
-    spaced as normalize() spaces them) marked."""
-    norm = normalize(text)
-    spans = word_spans(text, norm)
-    if spans is None:
-        return text
-    padded = f" {norm} "
-    ranges = []
-    for p in phrases:
-        needle = f" {p} "
-        at = padded.find(needle)
-        while at >= 0:  # at: the space before the phrase's first word, one space before each word before it
-            first = padded.count(" ", 0, at)
-            ranges.append((spans[first][0], spans[first + p.count(" ")][1]))
-            at = padded.find(needle, at + len(needle) - 1)
+def cut(text: str, ranges: list[tuple[int, int]]) -> str | Markup:
+    """`text` escaped, the character `ranges` (sorted, apart) in <mark class="novel">."""
     if not ranges:
         return text
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(ranges):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
     parts, pos = [], 0
-    for a, b in merged:
+    for a, b in ranges:
         parts += [str(escape(text[pos:a])), f'<mark class="novel">{escape(text[a:b])}</mark>']
         pos = b
     return Markup("".join(parts) + str(escape(text[pos:])))
+
+
+def marked(text: str, phrases: list[str]) -> str | Markup:
+    """`text` escaped, each place one of `phrases` (normalised) runs marked."""
+    return cut(text, phrase_spans(text, phrases))
 
 
 def panel(session: Session, doc: Document) -> Panel:
@@ -136,8 +123,12 @@ def panel(session: Session, doc: Document) -> Panel:
     out.new = [{"phrase": n["phrase"], "ids": n["ids"], "history": urls.phrase(n["phrase"]),
                 "at": urls.anchor(n["ids"][0]) if n["ids"] else None} for n in row.new]
     for n in row.new:
-        for pid in n["ids"]:
-            out._marks.setdefault(pid, []).append(n["phrase"] if n["phrase"].isascii() else normalize(n["phrase"]))
+        if "marks" in n:  # found at ingest
+            for pid, a, b in n["marks"]:
+                out._marks.setdefault(pid, []).append((a, b))
+        else:
+            for pid in n["ids"]:
+                out._needs.setdefault(pid, []).append(normalize(n["phrase"]))
     out.said_before = [{"id": s["id"], "text": s["text"], "url": urls.anchor(s["id"]), "earlier": [
         {"document": e["document"].slug, "title": e["document"].title, "date": e["document"].date or "",
          "id": e["id"], "url": urls.sentence(e["document"].slug, e["id"]), "match": e["match"]}
