@@ -64,7 +64,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(
         f"ingested {s.documents} documents, {s.sentences} sentences in {s.seconds:.1f}s "
         f"({len(s.added)} added, {len(s.changed)} changed, {s.unchanged} unchanged, "
-        f"{len(s.retired)} retired); archive {state}"
+        f"{len(s.retired)} retired); novelty recomputed for {s.novelty} official "
+        f"statement{'s' if s.novelty != 1 else ''}; archive {state}"
     )
     return 2 if s.skipped_files else 0
 

@@ -56,6 +56,8 @@ def test_add_seeds_keeps_a_document_ingested_from_another_folder(make_settings, 
     done = _cli("ingest", "--add", "--quiet", str(SEEDS), settings=settings)
     assert done.returncode == 0, done.stderr
     assert "0 retired" in done.stdout and "ingested 3 documents" in done.stdout
+    # nothing changed, so no statement's novelty was worked out again
+    assert "novelty recomputed for 0 official statements" in done.stdout
     assert _status(settings, EXTRA_SLUG) == 200 and _status(settings, OFFICIAL) == 200
 
     # without --add the same command still syncs to exactly what it is given

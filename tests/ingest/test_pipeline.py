@@ -162,6 +162,7 @@ def test_cli_skip_bad_exits_2_lists_the_bad_files_and_warns(tmp_path):
     assert f"skipped bad file: {(BAD / 'fail' / 'unknown-official' / 'commentary.txt').resolve()}" in proc.stderr
     assert "warning:" in proc.stderr and "decoded as cp1252" in proc.stderr
     assert "ingested 3 documents" in proc.stdout and "3 added" in proc.stdout
+    assert "novelty recomputed for" in proc.stdout
 
 
 def test_skip_bad_does_not_retire_a_document_whose_entry_broke(make_settings, tmp_path):
