@@ -186,3 +186,40 @@ def test_with_a_version_check_interval_a_new_version_is_seen_within_it(make_sett
             assert time.monotonic() - switched < 0.5 + 0.5, "the new version was not seen within the interval"
             time.sleep(0.02)
         assert DIRECTIVE_TO in c.get(f"/documents/{OFFICIAL}").text
+
+
+@pytest.mark.parametrize("accept, gzipped", [("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.5", True),
+                                             ("identity", False), ("gzip;q=0", False), ("*", True), (None, False)])
+def test_accept_encoding_decides_whether_a_page_comes_gzipped(accept, gzipped):
+    headers = [] if accept is None else [(b"accept-encoding", accept.encode())]
+    assert app.web.pagecache.accepts_gzip({"headers": headers}) is gzipped
+
+
+def test_a_page_is_the_same_text_gzipped_or_not_first_time_and_from_memory(seed_settings):
+    import gzip
+
+    with _client(seed_settings) as c:
+        plain = {"accept-encoding": "identity"}
+        for page in ("/search?q=artificial+intelligence", f"/documents/{OFFICIAL}", "/api/search?q=chips"):
+            raw = [c.get(page, headers=plain) for _ in range(2)]  # rendered, then from memory
+            packed = [c.get(page, headers={"accept-encoding": "gzip"}) for _ in range(2)]
+            assert all("content-encoding" not in r.headers for r in raw), page
+            assert all(r.headers["content-encoding"] == "gzip" for r in packed), page
+            assert raw[0].content == raw[1].content == packed[0].content == packed[1].content, page
+            assert int(raw[0].headers["content-length"]) == len(raw[0].content)
+            assert "Accept-Encoding" in packed[0].headers["vary"] and "Accept-Encoding" in raw[0].headers["vary"]
+        # what memory holds is the gzipped page: a results page takes a fraction of its size
+        stored = [v for v in c.app.state.page_cache._items.values()]
+        assert stored and all(gzip.decompress(body) for _, _, body in stored)
+        search = c.get("/search?q=artificial+intelligence", headers=plain).content
+        assert min(len(body) for _, _, body in stored if gzip.decompress(body) == search) < len(search) / 3
+
+
+def test_a_page_too_big_to_keep_is_served_whole_and_rendered_again(seed_settings):
+    with _client(seed_settings) as c:
+        cache = c.app.state.page_cache
+        cache.max_size = 8 * 2000  # pages over 2,000 bytes gzipped are not kept
+        first, again = (c.get(f"/documents/{OFFICIAL}", headers={"accept-encoding": "identity"}) for _ in range(2))
+        assert first.status_code == again.status_code == 200
+        assert first.content == again.content and int(first.headers["content-length"]) == len(first.content)
+        assert REMOVED in first.text and len(cache) == 0
