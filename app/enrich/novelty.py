@@ -40,6 +40,7 @@ from app.store import novelty as store
 from app.store.models import Document, Passage
 
 FULL_SHARE, FULL_MIN = 0.25, 100  # more official documents touched than this share (and count): recompute all at once
+EVERYTHING_BATCH = 250  # documents whose runs are held at once when recomputing all
 
 
 def sort_key(date: str | None, slug: str) -> str:
@@ -97,24 +98,36 @@ def update(session: Session, changed: list[Document], retired: list[Document], v
 
 
 def _everything(session: Session, officials: dict[int, str], version: int) -> int:
-    """Every official document's novelty from scratch: one stable sort finds each hash's first document."""
+    """Every official document's novelty from scratch, in order, EVERYTHING_BATCH documents at a time.
+
+    A document's firsts are the hashes no earlier document used: those not in `seen` (every hash
+    of the batches before) and first met in the batch at it. Only one batch's runs are held at once:
+    every statement's runs together were most of a large first ingest's peak memory.
+    """
     ordered = sorted(officials, key=officials.__getitem__)
-    texts = _texts(session, ordered)
-    runs = [runs_of(texts.get(d, [])) for d in ordered]
-    sizes = np.array([len(r.distinct) for r in runs], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    every = np.concatenate([r.distinct for r in runs]) if runs else np.zeros(0, dtype=np.uint64)
-    hashes, first = np.unique(every, return_index=True)  # the first occurrence: the earliest document
-    owner = np.asarray(ordered, dtype=np.int64)[np.searchsorted(offsets, first, side="right") - 1] \
-        if len(first) else np.zeros(0, dtype=np.int64)
-    is_first = np.zeros(len(every), dtype=bool)
-    is_first[first] = True
-    out = []
-    for n, (d, r) in enumerate(zip(ordered, runs)):
-        held = r.distinct[is_first[offsets[n]:offsets[n + 1]]]
-        out.append(_row(d, officials[d], r, _member(held, r.hashes), n == 0, version, texts.get(d, [])))
     store.delete_rows(session, [i for i in store.rows(session, runs=False) if i not in officials])
-    store.write_rows(session, out)
+    seen = np.zeros(0, dtype=np.uint64)  # sorted
+    firsts, owners = [], []
+    for start in range(0, len(ordered), EVERYTHING_BATCH):
+        batch = ordered[start:start + EVERYTHING_BATCH]
+        texts = _texts(session, batch)
+        runs = [runs_of(texts.get(d, [])) for d in batch]
+        offsets = np.concatenate([[0], np.cumsum([len(r.distinct) for r in runs])]).astype(np.int64)
+        every = np.concatenate([r.distinct for r in runs]) if runs else np.zeros(0, dtype=np.uint64)
+        unseen = np.nonzero(~_member(seen, every))[0]
+        hashes, at = np.unique(every[unseen], return_index=True)
+        at = unseen[at]  # where in `every` each new hash is first met: in the earliest document using it
+        is_first = np.zeros(len(every), dtype=bool)
+        is_first[at] = True
+        firsts.append(hashes)
+        owners.append(np.asarray(batch, dtype=np.int64)[np.searchsorted(offsets, at, side="right") - 1])
+        store.write_rows(session, [
+            _row(d, officials[d], r, _member(r.distinct[is_first[offsets[n]:offsets[n + 1]]], r.hashes),
+                 start + n == 0, version, texts.get(d, []))
+            for n, (d, r) in enumerate(zip(batch, runs))])
+        seen = np.insert(seen, np.searchsorted(seen, hashes), hashes)
+    hashes = np.concatenate(firsts) if firsts else np.zeros(0, dtype=np.uint64)
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
     store.replace_all_holders(session, hashes, owner)
     return len(ordered)
 

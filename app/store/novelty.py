@@ -22,6 +22,7 @@ from app.store.models import Base
 
 HASH = BigInteger().with_variant(Integer(), "sqlite")  # in SQLite the rowid itself: no second index
 CHUNK = 500  # values per IN (…) list
+PAIRS_AT_ONCE = 50_000  # rows per executemany
 
 
 class NoveltyDocument(Base):
@@ -68,7 +69,7 @@ def _insert_pairs(session: Session, pairs: list[tuple[int, int]]) -> None:
         return
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    for chunk in _chunks(pairs, 50_000):
+    for chunk in _chunks(pairs, PAIRS_AT_ONCE):
         conn.exec_driver_sql(f"INSERT INTO novelty_first (hash, document_id) VALUES ({mark}, {mark})", chunk)
 
 
@@ -82,11 +83,13 @@ def set_holders(session: Session, changes: dict[int, int | None]) -> None:
 
 
 def replace_all_holders(session: Session, hashes: np.ndarray, docs: np.ndarray) -> None:
-    """Every hash's earliest document, replacing what was stored (hashes sorted, distinct)."""
+    """Every hash's earliest document, replacing what was stored (hashes distinct)."""
     session.execute(delete(NoveltyFirst))
     keys = np.asarray(hashes, dtype=np.uint64).view(np.int64)
     order = np.argsort(keys, kind="stable")  # ascending signed keys: each insert appends to the table
-    _insert_pairs(session, list(zip(keys[order].tolist(), np.asarray(docs)[order].tolist())))
+    keys, docs = keys[order], np.asarray(docs)[order]
+    for i in range(0, len(keys), PAIRS_AT_ONCE):  # millions of rows: Python's pairs made a slice at a time
+        _insert_pairs(session, list(zip(keys[i:i + PAIRS_AT_ONCE].tolist(), docs[i:i + PAIRS_AT_ONCE].tolist())))
 
 
 def rows(session: Session, document_ids: Iterable[int] | None = None, *, runs: bool = True) -> dict[int, dict]:
