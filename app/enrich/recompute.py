@@ -17,6 +17,7 @@ from app.enrich import directive_rules as directives
 from app.store import writes as store
 
 from app.enrich import taxonomy as themes
+from app.enrich.taxonomy_file import load_taxonomy
 from app.enrich.taxonomy_context import in_paragraphs
 from app.store.models import Crossref, Document, Passage, PassageTheme, Theme
 from app.progress import Progress
@@ -27,9 +28,9 @@ def load_taxonomy_for(paths: Iterable[Path], default: Path | None):
     for p in paths:
         candidate = Path(p) / "themes.toml" if Path(p).is_dir() else None
         if candidate and candidate.is_file():
-            return themes.load_taxonomy(candidate)
+            return load_taxonomy(candidate)
     if default and Path(default).is_file():
-        return themes.load_taxonomy(Path(default))
+        return load_taxonomy(Path(default))
     return None
 
 

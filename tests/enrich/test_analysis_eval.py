@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.enrich.taxonomy import load_taxonomy
+from app.enrich.taxonomy_file import load_taxonomy
 from tests.enrich.analysis_eval import SETS, score_set
 from tests.helpers import ROOT
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.text.segment import segment
-from app.enrich.taxonomy import assign_themes, classify, commentary_themes, heading_theme, load_taxonomy, words
+from app.enrich.taxonomy import assign_themes, classify, commentary_themes, heading_theme, words
+from app.enrich.taxonomy_file import load_taxonomy
 from tests.helpers import ROOT, TEST_DATA
 
 SEED = ROOT / "seeds" / "000_eb440050df25cd3d.txt"

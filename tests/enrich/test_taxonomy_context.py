@@ -3,7 +3,8 @@ own confirms one word of its vocabulary, and never themes a sentence that has no
 
 from __future__ import annotations
 
-from app.enrich.taxonomy import classify, commentary_themes, evidence, load_taxonomy
+from app.enrich.taxonomy import classify, commentary_themes, evidence
+from app.enrich.taxonomy_file import load_taxonomy
 from app.enrich.taxonomy_context import in_paragraphs
 from tests.helpers import ROOT
 

@@ -366,7 +366,7 @@ def test_values_written_loosely_but_meaning_text_are_still_accepted(tmp_path):
     ('classifier = 3\n[[theme]]\nslug = "a"\nlabel = "A"\nkeywords = ["x"]\n', "threshold must be"),
 ])
 def test_a_themes_file_with_a_value_of_the_wrong_type_is_named(tmp_path, themes, says):
-    from app.enrich.taxonomy import load_taxonomy
+    from app.enrich.taxonomy_file import load_taxonomy
 
     (tmp_path / "themes.toml").write_text(themes)
     with pytest.raises(ValueError) as info:
