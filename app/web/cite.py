@@ -44,8 +44,8 @@ def creator(doc: Document) -> str:
     return doc.author or doc.publisher or "Anonymous"
 
 
-def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | None = None) -> dict[str, str]:
-    """All three citation formats for one passage."""
+def plain_text(p: Passage, doc: Document, permalink: str, accessed: dt.date | None = None) -> str:
+    """The plain-text citation of one passage (what a results page's Copy citation copies)."""
     accessed = accessed or dt.date.today()
     publisher = creator(doc)
     who = p.speaker or publisher  # a directive is cited as its speaker's, reported by the publisher
@@ -63,8 +63,15 @@ def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | Non
     if doc.source_url:
         parts.append(f"{doc.source_url}" + (f" (retrieved {human_date(doc.retrieved)})." if doc.retrieved else "."))
     parts.append(f"Policy Archive, {permalink} (accessed {human_date(accessed.isoformat())}).")
-    plain = " ".join(parts)
+    return " ".join(parts)
 
+
+def citations(p: Passage, doc: Document, permalink: str, accessed: dt.date | None = None) -> dict[str, str]:
+    """All three citation formats for one passage."""
+    accessed = accessed or dt.date.today()
+    plain = plain_text(p, doc, permalink, accessed)
+    who = p.speaker or creator(doc)
+    page = p.page
     key = re.sub(r"[^a-z0-9]+", "", who.lower())[:20] + (doc.date or "nd")[:4] + p.id
     fields = {
         "author": "{" + _bibtex_escape(who) + "}",

@@ -38,7 +38,7 @@ def for_results(session: Session, base_url: str, ids: list[str]) -> dict[str, di
         link = urls.absolute(base_url, urls.directive(pid) if p.is_directive else urls.passage(pid))
         quoted = p if len(p.text) <= QUOTE_CHARS else SimpleNamespace(
             id=p.id, page=p.page, speaker=p.speaker, text=p.text[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …")
-        out[pid] = {"text": cite.citations(quoted, doc, link)["text"], "ref": reference(p, doc), "link": link}
+        out[pid] = {"text": cite.plain_text(quoted, doc, link), "ref": reference(p, doc), "link": link}
     return out
 
 

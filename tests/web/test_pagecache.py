@@ -223,3 +223,21 @@ def test_a_page_too_big_to_keep_is_served_whole_and_rendered_again(seed_settings
         assert first.status_code == again.status_code == 200
         assert first.content == again.content and int(first.headers["content-length"]) == len(first.content)
         assert REMOVED in first.text and len(cache) == 0
+
+
+def test_the_search_forms_document_menu_is_the_current_versions(make_settings, tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    settings = make_settings()
+    run(settings, [folder])
+    with _client(settings) as c:
+        before = c.get("/search", params={"q": "talent"}).text
+        assert 'value="later-statement"' not in before
+        (folder / "later.md").write_text(
+            "---\ntitle: A later statement\nkind: official\nslug: later-statement\ndate: 2031-01-01\n"
+            "publisher: Example Ministry\n---\nThe ministry will fund regional computing centres.\n", encoding="utf-8")
+        run(settings, [folder])
+        # another query, so the page is rendered afresh: the menu read once per version shows the new document
+        after = c.get("/search", params={"q": "computing"}).text
+        assert 'value="later-statement"' in after
+        assert after.index('value="later-statement"') < after.index(f'value="{OFFICIAL}"')  # newest first

@@ -17,7 +17,7 @@ from app.config import Settings
 from app.search.engine import Filters, SearchError
 from app.web.deps import PageSessionDep, SessionDep, SettingsDep, render
 from app.web.routes.params import DATE_PATTERN, DateFrom, DateTo, Kind, PageFrom, PageTo, Slug, ThemeSlug
-from app.web.routes.search_form import CSV_MAX, page_params, page_search, searcher as searcher_for, too_long, url_params
+from app.web.routes.search_form import CSV_MAX, document_menu, page_params, page_search, searcher as searcher_for, too_long, url_params
 
 router = APIRouter(tags=["search"])
 
@@ -278,7 +278,7 @@ def search_page(request: Request, session: PageSessionDep, settings: SettingsDep
     return render(request, "search.html", {
         "out": out, "p": p, "problem": problem, "page_size": PAGE, "page_url": page_url,
         "labels": browse.theme_labels(session), "near_min": search.NEAR_MIN, "max_query_chars": settings.max_query_chars,
-        "documents": browse.active_documents(session, DOCUMENT_CHOICES), "doc_cap": DOCUMENT_CHOICES,
+        "documents": document_menu(request, session, DOCUMENT_CHOICES), "doc_cap": DOCUMENT_CHOICES,
         "json_url": urls.api_search(**params, offset=p["offset"] or None) if searched else None,
         "csv_url": urls.export_search_csv(**params) if searched and out and out.total else None, "csv_max": CSV_MAX,
         "cites": citing.for_results(session, request.app.state.base_url, [r.id for r in out.results] if out else []),

@@ -11,6 +11,7 @@ from fastapi import Request
 from app.config import Settings
 from app.search import engine as search
 from app.search.engine import Filters, SearchError
+from app.store import browse
 from app.store import reads as queries
 from app.web import pagecache
 from app.web.routes.params import SLUG_MAX, dates_problem
@@ -28,6 +29,21 @@ def searcher(request: Request, session) -> Iterator:
         return
     with request.app.state.searchers.lease(version) as leased:
         yield leased
+
+
+def document_menu(request: Request, session, cap: int) -> list:
+    """The form's document menu (the `cap` newest documents): one read per archive version, not
+    one per search, since every search page of a version offers the same menu."""
+    key = pagecache.remembered_version(request) or queries.version_key(session)
+    if key is None:
+        return browse.active_documents(session, cap)
+    menus = getattr(request.app.state, "document_menus", None)
+    if menus is None:
+        menus = request.app.state.document_menus = {}
+    if (key, cap) not in menus:
+        menus.clear()  # an older version's menu is never asked for again
+        menus[(key, cap)] = browse.active_documents(session, cap)
+    return menus[(key, cap)]
 
 
 def too_long(value: str, limit: int, what: str) -> str | None:
