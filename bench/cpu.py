@@ -9,6 +9,8 @@ being measured (/proc/<pid>/stat; they stay alive for the whole measurement).
 from __future__ import annotations
 
 import os
+import platform
+import shutil
 import resource
 import time
 from pathlib import Path
@@ -84,3 +86,58 @@ def wait_quiet(max_wait: float, threshold: float, log=None) -> dict:
         time.sleep(4)
         seen = others_now(1.0)
     return {"others_pct": round(seen, 1), "waited_s": round(time.perf_counter() - started - 1.0, 1)}
+
+
+def machine_info() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    import sqlite3
+
+    versions = {}
+    for pkg in ("fastapi", "starlette", "uvicorn", "sqlalchemy", "whoosh3", "jinja2", "datasette", "pyinstrument"):
+        try:
+            from importlib.metadata import version
+
+            versions[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001
+            versions[pkg] = None
+    wrk = shutil.which("wrk")
+    wrk_version = None
+    if wrk:
+        import subprocess
+
+        out = subprocess.run([wrk, "--version"], capture_output=True, text=True)
+        wrk_version = (out.stdout + out.stderr).split("\n")[0].strip()
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(), "kernel": platform.release(), "sqlite": sqlite3.sqlite_version,
+        "packages": versions, "load_tool": wrk_version or "httpx (wrk not installed)",
+    }
+
+
+def cpu_busy(seconds: float = 1.0) -> dict:
+    """Share of CPU time used by anything during `seconds`, and the load average: is the machine quiet?"""
+    def snap():
+        f = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        vals = list(map(int, f))
+        idle = vals[3] + vals[4]
+        return sum(vals), idle
+
+    t1, i1 = snap()
+    time.sleep(seconds)
+    t2, i2 = snap()
+    busy = 1 - (i2 - i1) / max(t2 - t1, 1)
+    return {"busy_pct": round(100 * busy, 1), "loadavg": Path("/proc/loadavg").read_text().split()[:3]}

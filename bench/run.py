@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,70 +29,10 @@ from bench import corpus as corpus_mod
 from bench import cpu, fts, load, pgcache, procs, report, workload
 from bench import pdf as pdf_bench
 from bench import zh as zh_bench
+from bench.measure import log, measure_load, worker_memory
 from bench.procs import ROOT
 
 OUT = ROOT / "bench" / "out"
-
-
-def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------- machine
-
-def machine_info() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem_kb = 0
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    except OSError:
-        pass
-    import sqlite3
-
-    versions = {}
-    for pkg in ("fastapi", "starlette", "uvicorn", "sqlalchemy", "whoosh3", "jinja2", "datasette", "pyinstrument"):
-        try:
-            from importlib.metadata import version
-
-            versions[pkg] = version(pkg)
-        except Exception:  # noqa: BLE001
-            versions[pkg] = None
-    wrk = shutil.which("wrk")
-    wrk_version = None
-    if wrk:
-        import subprocess
-
-        out = subprocess.run([wrk, "--version"], capture_output=True, text=True)
-        wrk_version = (out.stdout + out.stderr).split("\n")[0].strip()
-    return {
-        "cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1),
-        "python": platform.python_version(), "kernel": platform.release(), "sqlite": sqlite3.sqlite_version,
-        "packages": versions, "load_tool": wrk_version or "httpx (wrk not installed)",
-    }
-
-
-def cpu_busy(seconds: float = 1.0) -> dict:
-    """Share of CPU time used by anything during `seconds`, and the load average: is the machine quiet?"""
-    def snap():
-        f = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-        vals = list(map(int, f))
-        idle = vals[3] + vals[4]
-        return sum(vals), idle
-
-    t1, i1 = snap()
-    time.sleep(seconds)
-    t2, i2 = snap()
-    busy = 1 - (i2 - i1) / max(t2 - t1, 1)
-    return {"busy_pct": round(100 * busy, 1), "loadavg": Path("/proc/loadavg").read_text().split()[:3]}
 
 
 # ---------------------------------------------------------------- corpus and ingest
@@ -158,57 +95,9 @@ def start_factory(name: str, factory: str, workers: int, tag: str, probe: str = 
     return procs.start_server(name, argv, port, OUT / "logs" / f"{name}-{tag}.log", probe=probe, env=env)
 
 
-def check_paths(server: procs.Server, paths: list[str], k: int = 3) -> dict:
-    statuses: dict[str, int] = {}
-    for p in paths[:k]:
-        try:
-            statuses[p] = procs.get(server.port, p)[0]
-        except OSError as exc:
-            statuses[p] = -1
-            log(f"  {p}: {exc}")
-    return statuses
-
-
-def warm_every(server: procs.Server, paths: list[str], connections: int) -> None:
-    """GET each distinct path once, `connections` at a time."""
-    with ThreadPoolExecutor(connections) as pool:
-        for _ in pool.map(lambda p: procs.get(server.port, p, timeout=120), dict.fromkeys(paths)):
-            pass
-
-
-def measure_load(server: procs.Server, name: str, paths: list[str], cfg, warm: bool = True) -> dict:
-    """Load `paths` in turn for cfg.duration seconds; warm=False skips the warm-up (first visits)."""
-    statuses = check_paths(server, paths)
-    bad = {p: s for p, s in statuses.items() if s != 200}
-    if bad:
-        log(f"  {name}: warning, non-200 answers before load: {bad}")
-    quiet = cpu.wait_quiet(cfg.quiet_wait, cfg.quiet_threshold, log)
-    if warm:
-        # Every distinct path once, then the timed warm-up: a repeated measurement is one of the
-        # page cache, and a first visit in its window would stall the worker for everyone.
-        warm_every(server, paths, cfg.connections)
-        load.run_load(server.port, paths, connections=cfg.connections, seconds=cfg.warmup)
-    else:
-        paths = paths[len(statuses):]  # the pre-check visited these
-    with cpu.Watch(server.worker_pids() + [server.proc.pid]) as watch:
-        r = load.run_load(server.port, paths, connections=cfg.connections, seconds=cfg.duration).as_dict()
-    r["cpu"] = {**watch.as_dict(), "before": quiet}
-    r["urls"] = len(paths)
-    r["example"] = paths[0]
-    r["precheck"] = statuses
-    log(f"  {name:<16} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f}  "
-        f"p99 {r['p99_ms']:7.1f}  errors {r['errors']}  (CPU: ours {r['cpu']['ours_pct']:.0f}%, others "
-        f"{r['cpu']['others_pct']:.0f}%; per server process, % of a core: {r['cpu'].get('per_process_core_pct')})")
-    return r
-
-
-def worker_memory(server: procs.Server) -> list[dict]:
-    return [{"pid": pid, **procs.rss_mb(pid)} for pid in server.worker_pids()]
-
-
 def http_phase(n: int, data_dir: Path, fts_db: Path, wl: workload.Workload, cfg) -> dict:
     out: dict = {"workers": cfg.workers, "connections": cfg.connections, "duration_s": cfg.duration,
-                 "tool": load.tool_name(), "machine_before": cpu_busy()}
+                 "tool": load.tool_name(), "machine_before": cpu.cpu_busy()}
     out["quiet_before"] = cpu.wait_quiet(cfg.quiet_wait, cfg.quiet_threshold, log)
     log(f"  machine before load: {out['machine_before']}")
 
@@ -282,7 +171,7 @@ def http_phase(n: int, data_dir: Path, fts_db: Path, wl: workload.Workload, cfg)
         out["datasette_memory"] = worker_memory(server)
     finally:
         server.stop()
-    out["machine_after"] = cpu_busy(0.5)
+    out["machine_after"] = cpu.cpu_busy(0.5)
     return out
 
 
@@ -434,7 +323,7 @@ def main(argv=None) -> int:
     results: dict = {
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": machine_info(),
+        "machine": cpu.machine_info(),
         "config": {k: v for k, v in vars(cfg).items()},
         "sizes": {},
     }
