@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # How long a page-cache hit may reuse the last read of the committed archive version. 0: read it
     # for every request (requests arriving together share one read), so a commit is seen at once.
     version_check_seconds: float = Field(default=0.0, ge=0, le=60)
+    # Memory each web process gives rendered pages (kept gzipped: a results page of 80 KB takes
+    # about 12); 0 renders every request afresh.
+    page_cache_mb: int = Field(default=32, ge=0, le=4096)
     # The public address canonical links, link previews, citations and feeds are built from
     # (POLICY_ARCHIVE_BASE_URL). Never the request's Host header, which the client chooses;
     # `serve` falls back to the address it listens on, with a warning.

@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # app built without it (tests, other servers) names serve's default address.
     app.state.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
     app.state.templates.env.globals["base_url"] = app.state.base_url
-    app.state.page_cache = PageCache()
+    app.state.page_cache = PageCache(settings.page_cache_mb * 1024 * 1024)
     # Innermost of the three, so cached pages still get the NUL check and the security headers.
     app.add_middleware(CachePages, cache=app.state.page_cache, probe=probe)
     outage.install(app, probe)  # no archive yet, or the database down: 503s

@@ -241,3 +241,15 @@ def test_the_search_forms_document_menu_is_the_current_versions(make_settings, t
         after = c.get("/search", params={"q": "computing"}).text
         assert 'value="later-statement"' in after
         assert after.index('value="later-statement"') < after.index(f'value="{OFFICIAL}"')  # newest first
+
+
+def test_with_no_page_cache_every_search_is_run_again(make_settings, monkeypatch):
+    settings = make_settings(page_cache_mb=0)
+    run(settings, [SEEDS])
+    calls = []
+    real = app.search.engine.search
+    monkeypatch.setattr(app.search.engine, "search", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    with _client(settings) as c:
+        pages = [c.get("/search", params={"q": DIRECTIVE_FROM}) for _ in range(2)]
+        assert [p.status_code for p in pages] == [200, 200] and pages[0].content == pages[1].content
+        assert len(calls) == 2 and len(c.app.state.page_cache) == 0
