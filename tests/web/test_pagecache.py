@@ -37,6 +37,23 @@ def _passage_id(c: TestClient, fragment: str) -> str:
     return found[0]
 
 
+def _ingested_copy(make_settings, tmp_path, **overrides):
+    """A copy of the seeds, ingested into a new archive: (its folder, the settings)."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    settings = make_settings(**overrides)
+    run(settings, [folder])
+    return folder, settings
+
+
+def _searches_counted(monkeypatch) -> list:
+    """The queries app.search.engine.search is called with from now on (the page cache's misses)."""
+    calls: list = []
+    real = app.search.engine.search
+    monkeypatch.setattr(app.search.engine, "search", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    return calls
+
+
 def test_a_page_served_again_is_the_same_bytes_with_the_same_headers(seed_settings):
     with _client(seed_settings) as c:
         for page in PAGES:
@@ -49,10 +66,7 @@ def test_a_page_served_again_is_the_same_bytes_with_the_same_headers(seed_settin
 
 
 def test_the_next_request_after_an_ingest_shows_the_new_version(make_settings, tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    settings = make_settings()
-    run(settings, [folder])
+    folder, settings = _ingested_copy(make_settings, tmp_path)
     with _client(settings) as c:
         directive = _passage_id(c, DIRECTIVE_FROM)
         removed = _passage_id(c, REMOVED)
@@ -147,13 +161,8 @@ def test_error_pages_keep_their_status_and_headers_when_asked_again(seed_setting
 
 
 def test_a_search_asked_again_is_answered_from_memory_until_the_next_ingest(make_settings, tmp_path, monkeypatch):
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    settings = make_settings()
-    run(settings, [folder])
-    calls = []
-    real = app.search.engine.search
-    monkeypatch.setattr(app.search.engine, "search", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    folder, settings = _ingested_copy(make_settings, tmp_path)
+    calls = _searches_counted(monkeypatch)
     with _client(settings) as c:
         api, page = {"q": DIRECTIVE_TO}, {"q": DIRECTIVE_TO}
         before = [c.get("/api/search", params=api).json(), c.get("/search", params=page).text]
@@ -172,10 +181,7 @@ def test_a_search_asked_again_is_answered_from_memory_until_the_next_ingest(make
 
 
 def test_with_a_version_check_interval_a_new_version_is_seen_within_it(make_settings, tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    settings = make_settings(version_check_seconds=0.5)
-    run(settings, [folder])
+    folder, settings = _ingested_copy(make_settings, tmp_path, version_check_seconds=0.5)
     with _client(settings) as c:
         assert DIRECTIVE_FROM in c.get(f"/documents/{OFFICIAL}").text
         path = folder / SEED_FILE.name
@@ -226,10 +232,7 @@ def test_a_page_too_big_to_keep_is_served_whole_and_rendered_again(seed_settings
 
 
 def test_the_search_forms_document_menu_is_the_current_versions(make_settings, tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    settings = make_settings()
-    run(settings, [folder])
+    folder, settings = _ingested_copy(make_settings, tmp_path)
     with _client(settings) as c:
         before = c.get("/search", params={"q": "talent"}).text
         assert 'value="later-statement"' not in before
@@ -246,9 +249,7 @@ def test_the_search_forms_document_menu_is_the_current_versions(make_settings, t
 def test_with_no_page_cache_every_search_is_run_again(make_settings, monkeypatch):
     settings = make_settings(page_cache_mb=0)
     run(settings, [SEEDS])
-    calls = []
-    real = app.search.engine.search
-    monkeypatch.setattr(app.search.engine, "search", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    calls = _searches_counted(monkeypatch)
     with _client(settings) as c:
         pages = [c.get("/search", params={"q": DIRECTIVE_FROM}) for _ in range(2)]
         assert [p.status_code for p in pages] == [200, 200] and pages[0].content == pages[1].content
