@@ -19,11 +19,16 @@ from app.web.routes.params import SLUG_MAX, dates_problem
 CSV_MAX = 1_000  # results a search's CSV holds at most, best first (each one is graded and looked up)
 
 
+def version_key(request: Request, session) -> tuple | None:
+    """The archive version this request's DB session reads (a cached page's session read it already)."""
+    return pagecache.remembered_version(request) or queries.version_key(session)
+
+
 @contextmanager
 def searcher(request: Request, session) -> Iterator:
     """A searcher of the archive version this request's DB session reads, leased for the block."""
-    read = pagecache.remembered_version(request)  # a cached page's session read it already
-    version = read[0] if read else queries.current_version(session)
+    key = version_key(request, session)
+    version = key[0] if key else 0
     if not version:
         yield None
         return
@@ -34,7 +39,7 @@ def searcher(request: Request, session) -> Iterator:
 def document_menu(request: Request, session, cap: int) -> list:
     """The form's document menu (the `cap` newest documents): one read per archive version, not
     one per search, since every search page of a version offers the same menu."""
-    key = pagecache.remembered_version(request) or queries.version_key(session)
+    key = version_key(request, session)
     if key is None:
         return browse.active_documents(session, cap)
     menus = getattr(request.app.state, "document_menus", None)
