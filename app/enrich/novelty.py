@@ -113,7 +113,7 @@ def _everything(session: Session, officials: dict[int, str], version: int) -> in
         texts = _texts(session, batch)
         runs = [runs_of(texts.get(d, [])) for d in batch]
         offsets = np.concatenate([[0], np.cumsum([len(r.distinct) for r in runs])]).astype(np.int64)
-        every = np.concatenate([r.distinct for r in runs]) if runs else np.zeros(0, dtype=np.uint64)
+        every = np.concatenate([r.distinct for r in runs])  # a batch is never empty
         unseen = np.nonzero(~_member(seen, every))[0]
         hashes, at = np.unique(every[unseen], return_index=True)
         at = unseen[at]  # where in `every` each new hash is first met: in the earliest document using it
