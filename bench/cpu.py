@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import resource
+import shutil
 import time
 from pathlib import Path
 
@@ -130,14 +130,8 @@ def machine_info() -> dict:
 
 def cpu_busy(seconds: float = 1.0) -> dict:
     """Share of CPU time used by anything during `seconds`, and the load average: is the machine quiet?"""
-    def snap():
-        f = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-        vals = list(map(int, f))
-        idle = vals[3] + vals[4]
-        return sum(vals), idle
-
-    t1, i1 = snap()
+    b1, t1 = _system()
     time.sleep(seconds)
-    t2, i2 = snap()
-    busy = 1 - (i2 - i1) / max(t2 - t1, 1)
+    b2, t2 = _system()
+    busy = (b2 - b1) / max(t2 - t1, 1e-9)
     return {"busy_pct": round(100 * busy, 1), "loadavg": Path("/proc/loadavg").read_text().split()[:3]}
