@@ -13,6 +13,7 @@ from app.enrich.link_params import (
 from app.enrich.link_scores import Cand, Feat
 from app.enrich.link_text import Prep, analyse
 from app.enrich.link_types import Link
+from app.text.cues import source_frame
 
 
 def _claim(f: Feat, previous: str | None, reported_speech: bool = False) -> str:
@@ -133,6 +134,8 @@ def choose_links(feats, lists, claims, off, idf) -> list[Link]:
         covered = set(f.prep.stems & off[first.index].stems)
         if i > 0:
             covered |= feats[i - 1].prep.stems
+        # Nor are the words naming the source (", the framework says"): they are who says it.
+        covered |= analyse(source_frame(f.prep.unit.text))[1]
         for c in f.cands[1:]:
             if len(picked) >= MAX_LINKS:
                 break

@@ -89,7 +89,7 @@ cue vocabularies are general English lists documented in ``app.text.cues``.
    - Further sources, up to ``MAX_LINKS``: candidates with own score >= ``EXTRA_LINK_MIN``
      that newly cover >= ``EXTRA_GAIN_MIN`` of the unit's word weight in at least
      ``EXTRA_MIN_NEW`` content words. Words the previous unit already used ("this session")
-     do not count as new.
+     do not count as new, nor do the words of a source frame (", the framework says").
    - interprets: a sentence that opens with a demonstrative ("This suggests", "Such a move",
      also after a hearsay frame: "Critics say these duties") takes the previous unit's link;
      so does one that opens by naming again, with a definite article, a thing the previous unit

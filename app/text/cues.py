@@ -109,6 +109,24 @@ ATTRIBUTION_RE = re.compile(
     re.IGNORECASE,
 )
 
+# The frame that names a sentence's source, at its end (", the framework says.", ", officials
+# said.", ", according to the ministry.") or its start ("According to the statement,"): its
+# words say who says it, not what is said, so they are no evidence for a further source.
+_FRAME_VERB = r"(?:" + _alternation(REPORTING_VERBS) + r")"
+SOURCE_FRAME_RE = re.compile(
+    r",\s*((?:according\s+to\s+[^,;]{1,60})|(?:[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,4}\s+"
+    + _FRAME_VERB + r"))\s*[.!?]?[\"”’']*\s*$"
+    r"|^\s*(according\s+to\s+[^,;]{1,60}),",
+    re.IGNORECASE,
+)
+
+
+def source_frame(text: str) -> str:
+    """The words of the sentence's source frame (empty when it has none)."""
+    m = SOURCE_FRAME_RE.search(text)
+    return (m.group(1) or m.group(2) or "") if m else ""
+
+
 # --- Interpretation: inference, forecast, judgement ----------------------------------------
 
 # Evidential and inferential verbs/phrases and hedges that mark the writer's own inference or

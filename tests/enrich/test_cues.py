@@ -52,3 +52,20 @@ def test_cues_that_fire_on_the_seed_fire_elsewhere_too():
                                     "advisor", "served as"])
 def test_the_seed_derived_cues_are_gone(phrase):
     assert all(phrase not in cue_list for cue_list in LISTS.values())
+
+
+@pytest.mark.parametrize("text, frame", [
+    ("Firms must keep a register, the framework says.", "the framework says"),
+    ("Firms must keep a register, officials said.", "officials said"),
+    ("According to the statement, firms must keep a register.", "According to the statement"),
+    ("Firms must keep a register, according to the ministry.", "according to the ministry."),
+    ("He said firms must keep a register.", ""),  # the frame opens the sentence: its subject is a pronoun
+    ("The register, in effect, is public.", ""),
+])
+def test_source_frame_finds_the_words_naming_the_source(text, frame):
+    assert cues.source_frame(text) == frame
+
+
+def test_source_frames_occur_outside_the_seed():
+    frames = [f for line in _non_seed_commentary().split(".") if (f := cues.source_frame(line + "."))]
+    assert len(frames) >= 2, frames

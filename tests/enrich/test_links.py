@@ -28,8 +28,10 @@ from tests.helpers import ROOT
 DATA = ROOT / "tests" / "data" / "crossref"
 # The held-out pair was labelled after the thresholds were set. Its first run gave link
 # precision 0.875, recall 0.846 and claim accuracy 0.867. Two general stemmer fixes made after
-# that run ("asks"/"asking", "supply") raised the figures to 0.889 / 0.923 / 0.933.
-HELDOUT_FLOOR = 0.88  # the lowest of the three as measured now (precision 0.889): none may drop
+# that run ("asks"/"asking", "supply") raised the figures to 0.889 / 0.923 / 0.933; leaving the
+# words of a source frame (", the framework says") out of a further link's evidence raised
+# precision to 0.941. Issue 17 asks for 0.9 on each.
+HELDOUT_FLOOR = 0.9
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -442,3 +444,19 @@ def test_a_sentence_that_reports_two_provisions_links_both():
     # each half matches only fairly, but they match different provisions: a report of both
     assert r.claims["c0"] == "reports"
     assert {l.official_id for l in _links_of(r, "c0")} == {"o1", "o2"}
+
+
+def test_the_words_naming_the_source_are_no_evidence_for_a_further_link():
+    """", the framework says" names who says it: the sentence reports one official sentence,
+    not also the one that happens to mention the framework and companies."""
+    off = make_units("frame-off", (
+        "The office released a framework for incident reports on Monday. Reports should describe "
+        "the system involved, the nature of the incident and the steps taken to contain it. "
+        "The director said the framework was developed with input from companies and unions. "
+        "The office will publish summaries every quarter."), official=True)
+    com = make_units("frame-com", (
+        "Companies that report must explain what system was affected, what happened and how they "
+        "contained it, the framework says."), official=False)
+    result = align(com, off)
+    targets = [find(off, "Reports should describe").id]
+    assert [link.official_id for link in result.links] == targets
