@@ -26,7 +26,10 @@ said Minister X Y'), or a collective subject opening a sentence with a verb of r
 asking ("The agency also requires suppliers to ..."); titles and portfolios dropped ("Minister of Labour Ingrid Solberg" ->
 "Ingrid Solberg"). A surname resolves to the fullest form of that name anywhere in the document
 ("Xi" -> "Xi Jinping"); a collective subject ("The council", "The Board") to the full name of
-the body with that head noun in the document ("State Council of the Republic of Norvale").
+the body with that head noun in the document ("State Council of the Republic of Norvale"), or,
+when the text never spells it out, to the issuing body with that head noun ("City Council of X").
+An office title with the person in apposition ("The Chief Technology Officer, Amara Okonkwo-Reyes,
+has instructed") names the person.
 He/She/They/We and agentless or addressee-subject sentences ("It is necessary", "China
 should", "Providers shall") take the last named speaker, else `default_speaker` (the issuing
 body, for laws and regulations).
@@ -115,7 +118,7 @@ _AUX = r"(?:\s+(?:has|have|had))?"  # "has stressed", "have called for"
 # An appositive after the subject: one to three comma-separated pieces ("X, Minister of A, B and C, said").
 _APPOSITIVE = r"(?:,\s[^,]{1,120}){1,3},"
 _SPEAKER_RE = re.compile(
-    rf"(?P<name>{_BODY}|{_NAME}|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b)(?:\s*\([A-Z][\w.]*\))?(?:{_APPOSITIVE})?"
+    rf"(?P<name>{_BODY}|{_NAME}|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b)(?:\s*\([A-Z][\w.]*\))?(?P<appos>{_APPOSITIVE})?"
     rf"{_AUX}{_ADV}\s+{_SPEECH}\b"
 )
 # A collective subject that itself directs ("The agency also requires suppliers to ...", "The
@@ -143,7 +146,13 @@ _NOT_NAMES = {"moreover", "finally", "however", "following", "at", "in", "on", "
 _PREPOSITIONS = {"from", "of", "at", "in", "by", "with", "to", "for", "on", "and", "about"}
 _TITLES = {"president", "premier", "chairman", "chair", "professor", "prof", "prof.", "dr", "dr.",
            "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "sir", "dame", "commissioner", "minister",
-           "secretary", "senator", "governor", "chancellor", "vice-president", "director", "director-general", "ambassador"}
+           "secretary", "senator", "governor", "chancellor", "vice-president", "director", "director-general", "ambassador",
+           # the head nouns of office titles ("Chief Technology Officer", "Government Spokesperson")
+           "officer", "spokesperson", "spokesman", "spokeswoman", "chairwoman", "chairperson", "mayor",
+           "envoy", "representative", "coordinator", "ombudsman", "registrar", "rapporteur"}
+# A personal name as an appositive: one to four capitalised words ("Amara Okonkwo-Reyes").
+_PERSON_RE = re.compile(r"^\s*(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|(?:von|van|de|da|bin|al)))"
+                        r"{0,3}\s*$")
 _ITEM_RE = re.compile(r"^\s*(?:\(\d{1,3}\)|\([a-zA-Z]{1,4}\)|\d{1,3}[.)]\s|[a-zA-Z]\)|[-*•·]\s)")
 
 
@@ -210,10 +219,25 @@ def _key(name: str) -> set[str]:
     return {w for w in name.casefold().split() if w != "the"}
 
 
+def _head(name: str) -> str:
+    """A name's head noun, before any "of" ("State Council of X" -> "council")."""
+    words = re.split(r"\s+(?:of|for|on)\s+", name, maxsplit=1)[0].split()
+    return words[-1].casefold() if words else ""
+
+
 def _is_body(name: str) -> bool:
-    """A collective subject: its head noun (before any "of") is a body ("State Council of X")."""
-    head = re.split(r"\s+(?:of|for|on)\s+", name, maxsplit=1)[0].split()
-    return bool(head) and head[-1].casefold() in _BODY_NOUNS
+    """A collective subject: its head noun is a body ("State Council of X")."""
+    return _head(name) in _BODY_NOUNS
+
+
+def _person_in_apposition(name: str, appos: str | None) -> str | None:
+    """The person an office title introduces: "The Chief Technology Officer, Amara Okonkwo-Reyes,
+    has instructed" is Amara Okonkwo-Reyes's instruction, not the title's."""
+    words = name.split()
+    if not appos or not words or words[-1].casefold() not in _TITLES:
+        return None
+    first = appos.strip(",").split(",")[0]
+    return first.strip() if _PERSON_RE.match(first) and not _is_body(first) else None
 
 
 class _Speakers:
@@ -223,6 +247,8 @@ class _Speakers:
     def __init__(self, default: str | None, texts: Sequence[str]):
         self.last: str | None = None
         self.default = default
+        # The issuing body names "the council" when the text never spells it out.
+        self.fallback = [default] if default and _is_body(default) else []
         self.candidates: list[str] = []  # every capitalised name in the document, cleaned
         for text in texts:
             for m in _MENTION_RE.finditer(text):
@@ -238,7 +264,9 @@ class _Speakers:
         if _is_body(name):
             head = name.split()[-1].casefold() if " of " not in name else None
             fits = [c for c in self.candidates if _is_body(c) and key <= _key(c)
-                    and (head is None or re.split(r"\s+(?:of|for|on)\s+", c, maxsplit=1)[0].split()[-1].casefold() == head)]
+                    and (head is None or _head(c) == head)]
+            if not fits:
+                fits = [c for c in self.fallback if key <= _key(c) and (head is None or _head(c) == head)]
         else:
             fits = [c for c in self.candidates if key <= _key(c) and len(c.split()) <= 4
                     and "," not in c and not _is_body(c) and not (set(c.lower().split()) & _CONNECTORS)]
@@ -259,7 +287,7 @@ class _Speakers:
                 return  # He/She/They/We: the current speaker continues
             if first in _NOT_NAMES or (prev and prev[-1].lower() in _PREPOSITIONS):
                 continue  # a sentence opener, or the object of a preposition ("from X University")
-            self.mention(name)
+            self.mention(_person_in_apposition(name, m.group("appos")) or name)
             return
         m = _SAID_NAME_RE.search(text)
         if m and m.group("name").split()[0].lower() not in _NOT_NAMES:

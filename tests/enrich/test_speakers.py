@@ -42,3 +42,39 @@ def test_a_body_that_only_acts_does_not_take_over_the_speech():
     got = _directives(text, "Office of the Minister")
     # "will publish" is no verb of requiring: the minister still speaks in the last sentence
     assert got == {"Minister Ada": "Ada Varga", "Hospitals should": "Ada Varga"}
+
+
+MEMO = """\
+This memo sets out how the city's departments shall buy AI tools from 1 September.
+
+Every department must publish an inventory of the algorithmic systems it uses.
+The Chief Technology Officer, Amara Okonkwo-Reyes, has instructed departments to run a bias audit before deployment.
+Okonkwo-Reyes also said suppliers should disclose their training data.
+The council also requires vendors to keep logs for at least three years.
+"""
+
+
+def test_an_office_title_with_the_name_in_apposition_names_the_person():
+    got = _directives(MEMO, "Zelbrook City Council")
+    assert got["The Chief"] == "Amara Okonkwo-Reyes"  # not "Chief Technology Officer"
+    assert got["Okonkwo-Reyes also"] == "Amara Okonkwo-Reyes"
+
+
+def test_a_body_named_only_by_its_head_noun_takes_the_issuing_bodys_full_name():
+    got = _directives(MEMO, "Zelbrook City Council")
+    assert got["The council"] == "Zelbrook City Council"  # the text never spells it out
+    assert got["Every department"] == "Zelbrook City Council"  # impersonal, before anyone speaks
+
+
+def test_the_body_the_text_names_wins_over_the_issuing_body():
+    text = ("The National Data Agency was set up in 2024. "
+            "The agency also requires hospitals to keep logs of automated decisions.")
+    got = _directives(text, "Xinhua News Agency")
+    assert got == {"The agency": "National Data Agency"}
+
+
+def test_a_spokesperson_in_apposition_is_named_and_a_name_first_appositive_still_works():
+    text = ("The Government Spokesperson, Lina Toivonen, said ministries should publish their AI registers. "
+            "Arvo Lind, Minister of Finance, has stressed that budgets must cover audits.")
+    got = _directives(text, "Prime Minister's Office")
+    assert got == {"The Government": "Lina Toivonen", "Arvo Lind,": "Arvo Lind"}
