@@ -16,10 +16,7 @@
     btn.addEventListener("click", function () {
       var src = document.getElementById(btn.getAttribute("data-copy"));
       var text = btn.getAttribute("data-copy-text") || (src.value || src.textContent).trim();
-      navigator.clipboard.writeText(text).then(function () {
-        var old = btn.textContent; btn.textContent = "Copied"; btn.setAttribute("aria-live", "polite");
-        setTimeout(function () { btn.textContent = old; }, 1500);
-      });
+      navigator.clipboard.writeText(text).then(function () { copied(btn); });
     });
   });
   // Citations in other formats, and the reader's per-sentence Cite menu: fetched from the JSON
@@ -126,31 +123,61 @@
     ["mouseenter", "focusin"].forEach(function (ev) { el.addEventListener(ev, function () { toggle(el, true); }); });
     ["mouseleave", "focusout"].forEach(function (ev) { el.addEventListener(ev, function () { toggle(el, false); }); });
   });
-  // Compare view: the claim filter without a page load (the links work as plain GETs without this).
-  var grid = document.getElementById("cmp-grid"), filter = document.querySelector(".claim-filter");
-  if (grid && filter) {
-    filter.addEventListener("click", function (e) {
-      var a = e.target.closest("a[data-claim]");
-      if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
-      e.preventDefault();
-      var claim = a.getAttribute("data-claim");
+  // Compare view: the label and link filters without a page load (the links work as plain GETs
+  // without this). The status sentence is worded as app/web/routes/compare.py words it.
+  var grid = document.getElementById("cmp-grid"), filters = document.querySelectorAll("nav[data-filter]");
+  if (grid && filters.length) {
+    var state = {};
+    filters.forEach(function (nav) {
+      var dim = nav.getAttribute("data-filter"), cur = nav.querySelector("a[aria-current]");
+      state[dim] = cur ? cur.getAttribute("data-" + dim) : "";
+    });
+    var hrefFor = function (change) {
+      var q = new URLSearchParams();
+      ["claim", "relation"].forEach(function (k) {
+        var v = k in change ? change[k] : state[k];
+        if (v) q.set(k, v);
+      });
+      var qs = q.toString();
+      return location.pathname + (qs ? "?" + qs : "");
+    };
+    var apply = function () {
+      var shown = 0, total = 0;
       grid.querySelectorAll(".cmp-row:not(.cmp-head)").forEach(function (row) {
         var any = false;
         row.querySelectorAll(".cmp-c .cmp-unit").forEach(function (u) {
-          var ok = !claim || u.getAttribute("data-claim") === claim;
-          u.hidden = !ok; any = any || ok;
+          var rel = (u.getAttribute("data-relations") || "").split(" ");
+          var ok = (!state.claim || u.getAttribute("data-claim") === state.claim) &&
+                   (!state.relation || rel.indexOf(state.relation) >= 0);
+          u.hidden = !ok; any = any || ok; total += 1; if (ok) shown += 1;
         });
-        row.hidden = claim ? !any : false;
+        row.hidden = (state.claim || state.relation) ? !any : false;
       });
-      filter.querySelectorAll("a").forEach(function (x) {
-        if (x === a) x.setAttribute("aria-current", "true"); else x.removeAttribute("aria-current");
+      filters.forEach(function (nav) {
+        var dim = nav.getAttribute("data-filter");
+        nav.querySelectorAll("a").forEach(function (x) {
+          var v = x.getAttribute("data-" + dim), change = {};
+          change[dim] = v;
+          x.href = hrefFor(change);
+          if (v === state[dim]) x.setAttribute("aria-current", "true"); else x.removeAttribute("aria-current");
+        });
       });
-      var n = function (x) { return x.querySelector(".n").textContent; };
-      var total = n(filter.querySelector('a[data-claim=""]'));
-      document.getElementById("cmp-status").textContent = claim
-        ? "Showing the " + n(a) + " commentary sentences labelled \u201c" + claim + "\u201d of " + total + ", beside the official sentences they report."
+      var what = (state.claim ? " labelled \u201c" + state.claim + "\u201d" : "") +
+                 (state.relation ? " with a \u201c" + state.relation + "\u201d link" : "");
+      document.getElementById("cmp-status").textContent = what
+        ? "Showing the " + shown + " commentary sentences" + what + " of " + total + ", beside the official sentences they report."
         : "Showing all " + total + " commentary sentences beside the official text.";
-      history.replaceState(null, "", a.href);
+      history.replaceState(null, "", hrefFor({}));
+    };
+    filters.forEach(function (nav) {
+      var dim = nav.getAttribute("data-filter");
+      nav.addEventListener("click", function (e) {
+        var a = e.target.closest("a[data-" + dim + "]");
+        if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        state[dim] = a.getAttribute("data-" + dim);
+        apply();
+      });
     });
   }
   // Reader: a #fragment naming no sentence on the page may be an older id. If the archive knows it

@@ -172,6 +172,33 @@ def test_compare_filter_by_claim_label(new_context, live_server, seed, js):
     assert len({c["id"] for r in rows for c in r["commentary"]}) > len(expected)
 
 
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_compare_filter_by_relation_then_by_label_too(new_context, live_server, seed, js):
+    quoting = {r["commentary"]["id"] for r in seed["links"] if r["relation"] == "quotes"}
+    claims = {p["id"]: p.get("claim") for p in seed["commentary"]["passages"]}
+    assert quoting, "the seed commentary quotes nothing"
+    page = new_context(java_script_enabled=js).new_page()
+    _go(page, live_server + COMPARE)
+    if js:
+        page.evaluate("() => { window.samePage = true; }")
+    link = page.locator("nav[data-filter='relation'] a[data-relation='quotes']")
+    assert link.locator(".n").inner_text() == str(len(quoting))
+    link.click()
+    page.wait_for_url(re.compile(r"\?relation=quotes$"))
+    assert {c["id"] for r in page.evaluate(ROWS) for c in r["commentary"]} == quoting
+    page.locator("nav[data-filter='claim'] a[data-claim='reports']").click()
+    page.wait_for_url(re.compile(r"\?claim=reports&relation=quotes$"))
+    both = {c for c in quoting if claims[c] == "reports"}
+    assert {c["id"] for r in page.evaluate(ROWS) for c in r["commentary"]} == both
+    status = page.locator("#cmp-status").inner_text()
+    assert f"Showing the {len(both)} commentary sentences labelled “reports” with a “quotes” link" in status
+    if js:
+        assert page.evaluate("() => window.samePage === true"), "the filter reloaded the page"
+    shoot(page, f"journey-compare-relation-{'js' if js else 'nojs'}")
+    page.locator("nav[data-filter='relation'] a[data-relation='']").click()
+    page.wait_for_url(re.compile(r"\?claim=reports$"))
+
+
 @WIDTHS
 def test_compare_jumps_land_below_the_sticky_header(new_context, live_server, seed, viewport):
     page = _context(new_context, viewport).new_page()

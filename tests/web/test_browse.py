@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -102,6 +103,35 @@ def test_compare_view_shows_labels_links_and_uncovered(client, commentary):
     assert "What changed" in html
     forecast = passage_containing(commentary, "will likely tighten")
     assert forecast["claim"] == "interprets"
+
+
+def _shown_units(page_html: str) -> set[str]:
+    """Ids of the compare page's commentary sentences not hidden by the filters."""
+    units = re.findall(r'<div class="cmp-unit cmp-(?:reports|interprets|background|none)" id="([^"]+)"[^>]*?( hidden)?>', page_html)
+    return {uid for uid, hidden in units if not hidden}
+
+
+def test_compare_filters_by_relation_and_by_label_and_relation_together(client):
+    rows = client.get("/api/crossrefs", params={"doc": COMMENTARY}).json()
+    claims = {p["id"]: p["claim"] for p in client.get(f"/api/documents/{COMMENTARY}").json()["passages"]
+              if p["unit"] != "heading"}
+    by_relation: dict[str, set[str]] = {}
+    for r in rows:
+        by_relation.setdefault(r["relation"], set()).add(r["commentary"]["id"])
+    assert set(by_relation) >= {"quotes", "paraphrases"}
+    assert _shown_units(client.get(f"/compare/{COMMENTARY}").text) == set(claims)
+    for relation, expected in by_relation.items():
+        page = client.get(f"/compare/{COMMENTARY}", params={"relation": relation}).text
+        assert _shown_units(page) == expected, relation
+        assert f'data-relation="{relation}" aria-current="true"><span class="label relation-{relation}">{relation}</span> <span class="n">{len(expected)}</span>' in page
+        assert f"Showing the {len(expected)} commentary sentences with a “{relation}” link of {len(claims)}" in page
+    both = client.get(f"/compare/{COMMENTARY}", params={"claim": "reports", "relation": "quotes"}).text
+    expected = {c for c in by_relation["quotes"] if claims[c] == "reports"}
+    assert _shown_units(both) == expected
+    # Each filter's links keep the other one.
+    assert 'href="/compare/' + COMMENTARY + '?claim=interprets&amp;relation=quotes"' in both
+    # An unknown relation filters nothing.
+    assert _shown_units(client.get(f"/compare/{COMMENTARY}", params={"relation": "x<y"}).text) == set(claims)
 
 
 def test_crossrefs_api_links_both_ways(client, official):

@@ -10,6 +10,7 @@ from app.store import browse
 from app.store.models import Passage
 
 from app.web import resolve, serialize, urls
+from app.enrich.link_types import RELATIONS
 from app.enrich.links import word_diff
 from app.web.routes.params import AnyDocument
 from app.web.deps import PageSessionDep, SessionDep, render
@@ -77,19 +78,48 @@ def claim_counts(view: browse.CompareView) -> dict[str, int]:
     return counts
 
 
+def relations_of(view: browse.CompareView, c: Passage) -> set[str]:
+    return {link.relation for link in view.links.get(c.id, [])}
+
+
+def relation_counts(view: browse.CompareView) -> dict[str, int]:
+    """How many commentary sentences have at least one link of each relation."""
+    counts = dict.fromkeys(RELATIONS, 0)
+    for c in view.commentary_passages:
+        for r in relations_of(view, c) & counts.keys():
+            counts[r] += 1
+    return counts
+
+
+def status(shown: int, total: int, claim: str | None, relation: str | None) -> str:
+    """The sentence under the filters; static/app.js words it the same way."""
+    if not claim and not relation:
+        return f"Showing all {total} commentary sentences beside the official text."
+    what = (f" labelled “{claim}”" if claim else "") + (f" with a “{relation}” link" if relation else "")
+    return f"Showing the {shown} commentary sentences{what} of {total}, beside the official sentences they report."
+
+
 @router.get("/compare/{slug}", include_in_schema=False)
 def compare_page(request: Request, slug: str, session: PageSessionDep,
-                 claim: str | None = Query(None, max_length=20, description="Show only commentary sentences with this label")):
+                 claim: str | None = Query(None, max_length=20, description="Show only commentary sentences with this label"),
+                 relation: str | None = Query(None, max_length=20, description="Show only commentary sentences with a link of this relation")):
     """A commentary and its official text on shared rows, links and labels on every sentence."""
     doc = resolve.document(session, slug, moved_to=urls.compare)
     if doc.kind != "commentary":
         raise HTTPException(404, f"'{slug}' is an official text; compare views start from a commentary on it.")
     view = browse.compare_view(session, doc)
-    chosen = claim if claim in CLAIMS else None  # an unknown label filters nothing rather than everything
+    # An unknown label or relation filters nothing rather than everything.
+    claim = claim if claim in CLAIMS else None
+    relation = relation if relation in RELATIONS else None
+    units = [c for c in view.commentary_passages if c.kind != "heading"]
+    shown = {c.id for c in units if (not claim or c.claim == claim)
+             and (not relation or relation in relations_of(view, c))}
     return render(request, "compare.html", {
-        "view": view, "doc": doc, "diffs": claim_diffs(view), "rows": rows(view), "claim": chosen,
-        "counts": claim_counts(view), "claims": CLAIMS,
-        "claim_url": lambda c: urls.with_query(urls.compare(slug), claim=c),
+        "view": view, "doc": doc, "diffs": claim_diffs(view), "rows": rows(view), "claim": claim,
+        "relation": relation, "filtered": bool(claim or relation), "shown": shown,
+        "counts": claim_counts(view), "claims": CLAIMS, "relation_counts": relation_counts(view),
+        "relations": RELATIONS, "status": status(len(shown), len(units), claim, relation),
+        "filter_url": lambda **kw: urls.with_query(urls.compare(slug), **({"claim": claim, "relation": relation} | kw)),
         "json_url": urls.api_crossrefs(slug), "canonical": urls.compare(slug),
     })
 
