@@ -33,6 +33,10 @@ class Landing:
     asked: str  # the id the link named
     old: Passage | None = None  # the wording the link was made for
     current: Passage | None = None  # its successor, for a correction
+    # Where a removed sentence stood: after this current sentence, or before this one when it opened
+    # the text (positions of the version that removed it, so near, not exact, after many edits).
+    after_id: str | None = None
+    before_id: str | None = None
 
 
 def _landed(slug: str, current: str, asked: str) -> str:
@@ -64,4 +68,6 @@ def landing(session: Session, doc: Document, at: str | None, was: str | None) ->
         if target.document_id != doc.id:
             raise Answered(RedirectResponse(urls.passage(target.id), status_code=302))
         raise Answered(RedirectResponse(_landed(doc.slug, target.id, p.id), status_code=302))
-    return Landing("removed", at, p)
+    before, after = reads.context(session, p)
+    return Landing("removed", at, p, after_id=before[-1].id if before else None,
+                   before_id=after[0].id if after and not before else None)

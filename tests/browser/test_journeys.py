@@ -274,7 +274,7 @@ def test_a_link_to_a_corrected_sentence_lands_on_its_successor(new_context, corr
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_a_link_to_a_removed_sentence_shows_its_last_text(new_context, corrected, js):
+def test_a_link_to_a_removed_sentence_shows_its_last_text(new_context, corrected, official, js):
     base, _, _, gone = corrected
     page = new_context(java_script_enabled=js).new_page()
     url = f"{base}/documents/{OFFICIAL}" + ("" if js else f"?at={gone}") + f"#{gone}"
@@ -283,6 +283,17 @@ def test_a_link_to_a_removed_sentence_shows_its_last_text(new_context, corrected
     notice.wait_for()
     text = notice.inner_text()
     assert "This sentence was removed in version 2" in text and REMOVED in text
+    # Its last text stands struck through where it was (after the sentence that came before it),
+    # and the page is scrolled to it.
+    place = page.locator(f"[id='{gone}']")
+    assert REMOVED in place.locator("del").inner_text()
+    sentences = [p for p in official["passages"] if p["unit"] != "heading"]
+    before = next(sentences[i - 1]["text"] for i, p in enumerate(sentences) if REMOVED in p["text"])
+    shown_before = page.evaluate("""(id) => { const all = [...document.querySelectorAll('article.reader .passage')];
+        const i = all.findIndex(e => e.id === id); return i > 0 ? all[i - 1].textContent : null; }""", gone)
+    assert shown_before and before in shown_before, "the removed sentence is not where it stood"
+    top = place.evaluate("e => e.getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"], "the page is not scrolled to the removed sentence"
     _shoot_screen(page, f"journey-removed-{'js' if js else 'nojs'}")
 
 
