@@ -17,7 +17,7 @@ import pytest
 from tests.browser.conftest import DESKTOP, PAGE_BUDGET, PHONE
 from tests.browser.test_a11y import BLOCKING, describe, run_axe
 from tests.browser.test_translations import ORIGINAL, zh_server  # noqa: F401  (a fixture)
-from tests.helpers import OFFICIAL
+from tests.helpers import COMMENTARY, OFFICIAL
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +107,20 @@ def test_the_readers_metadata_is_folded_on_a_phone_and_open_on_a_desktop(new_con
         assert publisher.is_visible()
     assert _scroll_width(page) <= viewport["width"]
     _shoot(page, f"reader-{viewport['width']}", full_page=False)
+
+
+@WIDTHS
+def test_the_compare_guide_is_folded_on_a_phone_so_the_filters_are_on_the_first_screen(new_context, live_server, viewport):
+    page = _open(new_context, live_server, f"/compare/{COMMENTARY}", viewport)
+    guide = page.locator("details.cmp-guide")
+    if viewport == PHONE:
+        assert not guide.evaluate("d => d.open")
+        assert page.locator("nav[data-filter='claim']").bounding_box()["y"] < PHONE["height"]
+        guide.locator("summary").click()
+    else:
+        assert guide.evaluate("d => d.open")
+    assert page.locator("details.cmp-guide .legend").first.is_visible()
+    assert _scroll_width(page) <= viewport["width"]
 
 
 def test_without_javascript_the_metadata_still_opens(new_context, live_server):
