@@ -123,6 +123,21 @@ def test_the_compare_guide_is_folded_on_a_phone_so_the_filters_are_on_the_first_
     assert _scroll_width(page) <= viewport["width"]
 
 
+@pytest.mark.parametrize("path", ["/", "/themes"], ids=["home", "themes"])
+def test_the_document_and_theme_tables_stack_on_a_phone(new_context, live_server, path):
+    """Every cell of every row is on screen at 375 px, none hidden in a box that scrolls sideways."""
+    page = _open(new_context, live_server, path, PHONE)
+    table = page.locator("table.stack")
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth"), "the table scrolls sideways"
+    cells = page.evaluate("""() => [...document.querySelectorAll('table.stack tbody td')].map(td => {
+        const b = td.getBoundingClientRect(); return {left: b.left, right: b.right, label: td.dataset.label || ''}; })""")
+    assert cells and all(0 <= c["left"] and c["right"] <= PHONE["width"] for c in cells), cells
+    # The column names travel with the values once the header row is out of sight.
+    labels = page.evaluate("() => [...document.querySelectorAll('table.stack td[data-label]')].map(td => getComputedStyle(td, '::before').content)")
+    assert labels and all(x not in ("none", "normal", '""') for x in labels)
+    assert _scroll_width(page) <= PHONE["width"]
+
+
 def test_without_javascript_the_metadata_still_opens(new_context, live_server):
     page = _open(new_context, live_server, PAGES["reader"], DESKTOP, java_script_enabled=False)
     page.locator("details.meta-box summary").click()
