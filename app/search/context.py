@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 
@@ -32,6 +33,7 @@ class Context:
         self._norm: dict[int, str] = {}
         self._theme_docs: set[int] | None = None
         self._postings: dict[tuple[str, str], list[int]] = {}
+        self._weights: dict[str, float] = {}
 
     def stored(self, docnum: int) -> dict:
         if docnum not in self._stored:
@@ -56,10 +58,22 @@ class Context:
         """A stem's archive-wide share of weight: 1 in one document, less the more documents use it."""
         return self.table.spread.get(stem, 1.0)
 
+    @functools.cached_property
+    def doc_count(self) -> int:
+        """Sentences in the index (at least 1): a sum over the segments, so asked once a query."""
+        return self.reader.doc_count() or 1
+
+    @functools.cached_property
+    def avgdl(self) -> float:
+        """The mean indexed length of a sentence's text, for BM25."""
+        return (self.reader.field_length("text") / self.doc_count) or 1.0
+
     def weight(self, stem: str) -> float:
         """A stem's weight in ranking: BM25's idf over sentences (Whoosh's), scaled by its spread."""
-        n = self.reader.doc_count() or 1
-        return (math.log(n / (self.df("text", stem) + 1)) + 1) * self.spread(stem)
+        found = self._weights.get(stem)
+        if found is None:  # asked for each stem of every candidate sentence
+            found = self._weights[stem] = (math.log(self.doc_count / (self.df("text", stem) + 1)) + 1) * self.spread(stem)
+        return found
 
     def postings(self, fieldname: str, word: str):
         """Docnums of the sentences holding a term (its posting list)."""

@@ -56,8 +56,7 @@ def wanted_counts(ctx: Context, docnum: int, wanted: set[str], memo: dict[str, s
 
 def bm25(ctx: Context, docnum: int, tfs: Counter, wanted: list[str]) -> float:
     """Okapi BM25 of a sentence for the quote's stems (k1=1.2, b=0.75), each weighted by ctx.weight()."""
-    n = ctx.reader.doc_count() or 1
-    avgdl = (ctx.reader.field_length("text") / n) or 1.0
+    avgdl = ctx.avgdl
     dl = ctx.table.text_length[docnum] or sum(tfs.values()) or 1
     score = 0.0
     for s in wanted:
@@ -93,7 +92,7 @@ def related_pool(ctx: Context, quote: str, qwords: list[str], words_query: bool)
     # RELATED_EVIDENCE in units of the weight of a word said once in the whole archive.
     weights = {s: ctx.weight(s) for s in wanted if ctx.df("text", s)}
     total = math.fsum(weights.values()) or 1.0
-    rarest = math.log(ctx.reader.doc_count() or 1) + 1
+    rarest = math.log(ctx.doc_count) + 1
     memo: dict[str, str | None] = {}
     for d in pool:
         # bm25() needs every stem only for a sentence the index gives no length for
@@ -109,8 +108,7 @@ def related_pool(ctx: Context, quote: str, qwords: list[str], words_query: bool)
 def words_bm25(ctx: Context, order: list[str]) -> list[tuple[int, float]]:
     """The RELATED_POOL best sentences holding every stem of `order` (rarest first) by BM25, best
     first, ties by docnum; computed over whole posting lists at once, as bm25() would one by one."""
-    n = ctx.reader.doc_count() or 1
-    avgdl = (ctx.reader.field_length("text") / n) or 1.0
+    avgdl = ctx.avgdl
     lists = [ctx.weighted_arrays("text", s) for s in order]
     docs = np.frombuffer(lists[0][0], dtype=np.int32)
     tfs = [np.frombuffer(lists[0][1], dtype=np.float32)]
