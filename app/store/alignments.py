@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.store.db import driver_query
 from app.store.models import Alignment, Document, Passage
 
 
@@ -59,6 +60,11 @@ def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
     translation (for an original's), and in the other translations of the same original.
     A sentence a translation leaves out gives an entry of that translation with id and text None."""
     if not ids:
+        return {}
+    # Most searches find no sentence with counterparts: a plain query says so in a tenth of what
+    # the ORM query below costs (every search asks).
+    if not driver_query(session.connection(), "SELECT 1 FROM alignments WHERE original_id IN ({marks}) "
+                        "OR translation_id IN ({marks}) LIMIT 1", ids):
         return {}
     out: dict[str, list[dict]] = defaultdict(list)
     mine = list(session.scalars(select(Alignment).where(

@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.store.db import driver_query
 from app.store.models import Base
 
 HASH = BigInteger().with_variant(Integer(), "sqlite")  # in SQLite the rowid itself: no second index
@@ -57,7 +58,7 @@ def holders(session: Session, hashes: np.ndarray) -> dict[int, int]:
     out: dict[int, int] = {}
     conn = session.connection()
     for chunk in _chunks(signed(np.unique(hashes))):  # plain SQL: see _query
-        for h, d in _query(conn, "SELECT hash, document_id FROM novelty_first WHERE hash IN ({marks})", chunk):
+        for h, d in driver_query(conn, "SELECT hash, document_id FROM novelty_first WHERE hash IN ({marks})", chunk):
             out[h & 0xFFFFFFFFFFFFFFFF] = d
     return out
 
@@ -146,15 +147,9 @@ def _json(value):
     return json.loads(value) if isinstance(value, (str, bytes)) else value  # SQLite: text; PostgreSQL: decoded
 
 
-def _query(conn, sql: str, values: list) -> list:
-    """`sql` with {marks} replaced by one placeholder per value, run through the driver."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    return conn.exec_driver_sql(sql.format(marks=", ".join([mark] * len(values))), tuple(values)).all()
-
-
 def of_document(session: Session, document_id: int) -> Stored | None:
     """One document's stored novelty, without its runs blob (a request never needs it)."""
-    rows = _query(session.connection(), "SELECT sentences, new, reason, computed_version FROM novelty_documents "
+    rows = driver_query(session.connection(), "SELECT sentences, new, reason, computed_version FROM novelty_documents "
                                         "WHERE document_id IN ({marks})", [document_id])
     if not rows:
         return None
@@ -166,7 +161,7 @@ def _sentences_of(conn, document_ids: Iterable[int]) -> dict[int, list]:
     """The stored [passage id, sentence hash] lists of these documents."""
     out: dict[int, list] = {}
     for chunk in _chunks(sorted(set(document_ids))):
-        out.update((d, _json(s)) for d, s in _query(
+        out.update((d, _json(s)) for d, s in driver_query(
             conn, "SELECT document_id, sentences FROM novelty_documents WHERE document_id IN ({marks})", chunk))
     return out
 
@@ -175,7 +170,7 @@ def _first_documents(conn, signed_hashes: list[int]) -> dict[int, int]:
     """{signed hash: earliest document id} for these hashes."""
     out: dict[int, int] = {}
     for chunk in _chunks(sorted(set(signed_hashes))):
-        out.update(_query(conn, "SELECT hash, document_id FROM novelty_first WHERE hash IN ({marks})", chunk))
+        out.update(driver_query(conn, "SELECT hash, document_id FROM novelty_first WHERE hash IN ({marks})", chunk))
     return out
 
 
@@ -205,7 +200,7 @@ def said_before(session: Session, document_id: int, sentences: list | None = Non
     pairs = [(pid, d, where[(d, h)]) for pid, h, d in repeated if (d, h) in where]
     rows = {}
     for chunk in _chunks(sorted({p for pid, _, other in pairs for p in (pid, other)})):
-        rows.update((r.id, r) for r in _query(
+        rows.update((r.id, r) for r in driver_query(
             conn, "SELECT p.id, p.text, d.slug, d.title, d.date FROM passages p JOIN documents d "
                   "ON d.id = p.document_id WHERE p.id IN ({marks})", chunk))
     out = []
