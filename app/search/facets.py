@@ -40,12 +40,16 @@ def theme_counts(ctx: Context, docnums: list[int]) -> dict[str, int]:
     """Hits per theme, the largest first (ties by slug), at most THEMES_SHOWN; themes with none left out."""
     if not docnums:
         return {}
-    mask = np.zeros(ctx.reader.doc_count_all(), dtype=bool)
-    mask[np.asarray(docnums, dtype=np.int64)] = True
+    # Each hit looked up in each theme's posting list (sorted by docnum): a binary search per
+    # hit, where marking the hits and reading every posting costs the length of the list.
+    hits = np.unique(np.asarray(docnums, dtype=np.int32))
     counts = []
     for slug in _theme_slugs(ctx):
         ids = np.frombuffer(ctx.postings("themes", slug), dtype=np.int32)
-        n = int(mask[ids].sum()) if len(ids) else 0
+        if not len(ids):
+            continue
+        at = np.minimum(np.searchsorted(ids, hits), len(ids) - 1)
+        n = int(np.count_nonzero(ids[at] == hits))
         if n:
             counts.append((slug, n))
     counts.sort(key=lambda c: (-c[1], c[0]))

@@ -1,0 +1,53 @@
+"""Facet counts of a result set, checked against counting the hits' stored themes one by one, on an
+index of several segments (one with deletions), through the fast and the public Whoosh paths."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from whoosh import index as whoosh_index
+
+from app.index import whoosh_fast
+from app.index.build import SCHEMA_VERSION, completed, make_schema
+from app.search.context import Context
+from app.search.facets import THEMES_SHOWN, theme_counts
+
+THEMES = [f"theme-{k:02d}" for k in range(25)]  # more than THEMES_SHOWN, so the cut is tested too
+
+
+@pytest.fixture
+def themed_index(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    rng = random.Random(7)
+    for batch in range(3):
+        w = ix.writer()
+        for i in range(400):
+            n = batch * 400 + i
+            themes = sorted(rng.sample(THEMES, rng.randint(0, 3)))
+            w.add_document(**completed(dict(
+                id=f"p{n}", doc=f"d{n // 40}", kind="official", unit="sentence", date="2025-01",
+                publisher="", themes=",".join(themes), position=n % 40, text=f"word{n % 13} sentence",
+                schema_version=SCHEMA_VERSION)))
+        if batch == 1:
+            for n in range(0, 1200, 9):
+                w.delete_by_term("id", f"p{n}")
+        w.commit(merge=False)
+    yield ix
+    ix.close()
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "public"])
+def test_theme_counts_are_the_hits_stored_themes_counted(themed_index, fast, monkeypatch):
+    monkeypatch.setattr(whoosh_fast, "enabled", lambda: fast)
+    with themed_index.searcher() as searcher:
+        ctx = Context(searcher)
+        live = [d for d in range(searcher.reader().doc_count_all()) if not searcher.reader().is_deleted(d)]
+        rng = random.Random(3)
+        for size in (1, 5, 60, len(live)):
+            hits = rng.sample(live, size)
+            hits += hits[: size // 3]  # a hit listed twice counts once
+            naive = Counter(t for d in set(hits) for t in filter(None, searcher.stored_fields(d)["themes"].split(",")))
+            expected = dict(sorted(naive.items(), key=lambda c: (-c[1], c[0]))[:THEMES_SHOWN])
+            assert theme_counts(ctx, hits) == expected, size
