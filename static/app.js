@@ -32,9 +32,15 @@
     }
     return cited[id];
   }
+  // One "Copied" at a time: a second copy from the same result says which one it was.
+  function restore(b) { if (b.dataset.label) { b.textContent = b.dataset.label; delete b.dataset.label; } }
   function copied(btn) {
-    var old = btn.textContent; btn.textContent = "Copied"; btn.setAttribute("aria-live", "polite");
-    setTimeout(function () { btn.textContent = old; }, 1500);
+    var group = btn.closest(".cite-actions") || btn.parentNode;
+    group.querySelectorAll("button").forEach(function (b) { if (b !== btn) restore(b); });
+    if (!btn.dataset.label) btn.dataset.label = btn.textContent;
+    btn.textContent = "Copied"; btn.setAttribute("aria-live", "polite");
+    clearTimeout(btn.copiedTimer);
+    btn.copiedTimer = setTimeout(function () { restore(btn); }, 1500);
   }
   function formatMenu(id, pre, label) {
     var sel = document.createElement("select"), lab = document.createElement("label");

@@ -76,6 +76,9 @@ def test_quote_finds_the_official_source_first_and_copies_its_citation(new_conte
     page.wait_for_function("(t) => navigator.clipboard.readText().then(x => x !== t)", arg=copied)
     link = page.evaluate("() => navigator.clipboard.readText()")
     assert link.startswith("http") and link.rstrip("/").endswith(source["id"])
+    # Only the button just used says "Copied".
+    assert first.get_by_role("button", name="Copy citation").is_visible()
+    assert first.locator("button.copy", has_text="Copied").count() == 1
     shoot(page, f"journey-quote-{viewport['width']}")
     # The result leads to the sentence in the reader, highlighted and on screen.
     first.locator(".snippet a").click()
