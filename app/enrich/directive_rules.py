@@ -263,10 +263,12 @@ class _Speakers:
         key = _key(name)
         if _is_body(name):
             head = name.split()[-1].casefold() if " of " not in name else None
-            fits = [c for c in self.candidates if _is_body(c) and key <= _key(c)
-                    and (head is None or _head(c) == head)]
-            if not fits:
-                fits = [c for c in self.fallback if key <= _key(c) and (head is None or _head(c) == head)]
+
+            def same_body(c: str) -> bool:
+                return key <= _key(c) and (head is None or _head(c) == head)
+
+            fits = ([c for c in self.candidates if _is_body(c) and same_body(c)]
+                    or [c for c in self.fallback if same_body(c)])
         else:
             fits = [c for c in self.candidates if key <= _key(c) and len(c.split()) <= 4
                     and "," not in c and not _is_body(c) and not (set(c.lower().split()) & _CONNECTORS)]

@@ -57,7 +57,7 @@ def holders(session: Session, hashes: np.ndarray) -> dict[int, int]:
     """The earliest official document of each hash that has one: {unsigned hash: document id}."""
     out: dict[int, int] = {}
     conn = session.connection()
-    for chunk in _chunks(signed(np.unique(hashes))):  # plain SQL: see _query
+    for chunk in _chunks(signed(np.unique(hashes))):  # plain SQL: see app.store.db.driver_query
         for h, d in driver_query(conn, "SELECT hash, document_id FROM novelty_first WHERE hash IN ({marks})", chunk):
             out[h & 0xFFFFFFFFFFFFFFFF] = d
     return out
@@ -150,7 +150,7 @@ def _json(value):
 def of_document(session: Session, document_id: int) -> Stored | None:
     """One document's stored novelty, without its runs blob (a request never needs it)."""
     rows = driver_query(session.connection(), "SELECT sentences, new, reason, computed_version FROM novelty_documents "
-                                        "WHERE document_id IN ({marks})", [document_id])
+                        "WHERE document_id IN ({marks})", [document_id])
     if not rows:
         return None
     sentences, new, reason, version = rows[0]
