@@ -7,33 +7,24 @@ import random
 from collections import Counter
 
 import pytest
-from whoosh import index as whoosh_index
-
 from app.index import whoosh_fast
-from app.index.build import SCHEMA_VERSION, completed, make_schema
 from app.search.context import Context
 from app.search.facets import THEMES_SHOWN, theme_counts
+from tests.search.segments import segmented_index
 
 THEMES = [f"theme-{k:02d}" for k in range(25)]  # more than THEMES_SHOWN, so the cut is tested too
 
 
 @pytest.fixture
 def themed_index(tmp_path):
-    ix = whoosh_index.create_in(str(tmp_path), make_schema())
     rng = random.Random(7)
-    for batch in range(3):
-        w = ix.writer()
-        for i in range(400):
-            n = batch * 400 + i
-            themes = sorted(rng.sample(THEMES, rng.randint(0, 3)))
-            w.add_document(**completed(dict(
-                id=f"p{n}", doc=f"d{n // 40}", kind="official", unit="sentence", date="2025-01",
-                publisher="", themes=",".join(themes), position=n % 40, text=f"word{n % 13} sentence",
-                schema_version=SCHEMA_VERSION)))
-        if batch == 1:
-            for n in range(0, 1200, 9):
-                w.delete_by_term("id", f"p{n}")
-        w.commit(merge=False)
+
+    def fields(n: int) -> dict:
+        themes = sorted(rng.sample(THEMES, rng.randint(0, 3)))
+        return dict(doc=f"d{n // 40}", kind="official", unit="sentence", date="2025-01", publisher="",
+                    themes=",".join(themes), position=n % 40, text=f"word{n % 13} sentence")
+
+    ix = segmented_index(tmp_path, fields, per_segment=400, delete_every=9)
     yield ix
     ix.close()
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import pytest
-from whoosh import index as whoosh_index
 
 from app.index import whoosh_fast
-from app.index.build import SCHEMA_VERSION, Searchers, completed, make_schema
+from app.index.build import Searchers
 from app.lru import SizedLRU
 from app.search import engine, postings, table
 from app.search.context import Context
@@ -24,6 +23,7 @@ from app.search.types import POSTINGS_CACHE, Filters
 from app.store.db import make_engine, session_factory
 from app.store.reads import current_version
 from app.web import serialize
+from tests.search.segments import segmented_index
 
 pytestmark = pytest.mark.skipif(not whoosh_fast.enabled(), reason="the Whoosh shortcuts are off or unavailable")
 
@@ -77,21 +77,14 @@ def seed_index(seed_settings):
 @pytest.fixture
 def split_index(tmp_path):
     """A small index of three segments, one with deletions, for postings across segments."""
-    ix = whoosh_index.create_in(str(tmp_path), make_schema())
     words = ["alpha", "beta", "gamma", "delta"]
-    for batch in range(3):
-        w = ix.writer()
-        for i in range(300):
-            n = batch * 300 + i
-            text = " ".join(words[k] for k in range(4) if n % (k + 2) == 0) + f" w{n % 7}" + " alpha" * (n % 3)
-            w.add_document(**completed(dict(
-                id=f"p{n}", doc=f"d{n // 30}", kind="official" if n % 5 else "commentary", unit="sentence",
-                date=f"2025-0{1 + n % 9}", publisher="", themes="", position=n % 30, text=text,
-                schema_version=SCHEMA_VERSION)))
-        if batch == 1:
-            for n in range(0, 900, 11):
-                w.delete_by_term("id", f"p{n}")
-        w.commit(merge=False)
+
+    def fields(n: int) -> dict:
+        text = " ".join(words[k] for k in range(4) if n % (k + 2) == 0) + f" w{n % 7}" + " alpha" * (n % 3)
+        return dict(doc=f"d{n // 30}", kind="official" if n % 5 else "commentary", unit="sentence",
+                    date=f"2025-0{1 + n % 9}", publisher="", themes="", position=n % 30, text=text)
+
+    ix = segmented_index(tmp_path, fields, per_segment=300, delete_every=11)
     yield ix
     ix.close()
 
