@@ -233,8 +233,7 @@ def _is_body(name: str) -> bool:
 def _person_in_apposition(name: str, appos: str | None) -> str | None:
     """The person an office title introduces: "The Chief Technology Officer, Amara Okonkwo-Reyes,
     has instructed" is Amara Okonkwo-Reyes's instruction, not the title's."""
-    words = name.split()
-    if not appos or not words or words[-1].casefold() not in _TITLES:
+    if not appos or _head(name) not in _TITLES:  # "Chief Technology Officer", "Chair of the Committee"
         return None
     first = appos.strip(",").split(",")[0]
     return first.strip() if _PERSON_RE.match(first) and not _is_body(first) else None

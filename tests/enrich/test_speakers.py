@@ -78,3 +78,10 @@ def test_a_spokesperson_in_apposition_is_named_and_a_name_first_appositive_still
             "Arvo Lind, Minister of Finance, has stressed that budgets must cover audits.")
     got = _directives(text, "Prime Minister's Office")
     assert got == {"The Government": "Lina Toivonen", "Arvo Lind,": "Arvo Lind"}
+
+
+def test_an_office_with_its_portfolio_in_apposition_names_the_person():
+    text = ("The Chair of the Committee, Senator Ilse Marquardt, said police forces must stop using live "
+            "facial recognition in public spaces. Marquardt urged forces to publish accuracy rates.")
+    got = _directives(text, "Joint Committee on Digital Affairs")
+    assert got == {"The Chair": "Ilse Marquardt", "Marquardt urged": "Ilse Marquardt"}
