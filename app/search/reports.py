@@ -6,32 +6,34 @@ sentence the commentary was reporting; the ingest has linked them already (app.e
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.search.types import Result
 from app.store.alignments import aligned_for
-from app.store.models import Crossref, Document, Passage
+from app.store.db import driver_query
 
-_IDS = bindparam("ids", expanding=True)
 # Links from an "interprets" sentence are the commentator's reading, not a report of the text.
+# Plain SQL through the driver: every search page with a commentary hit asks, and the ORM's
+# expanding IN (...) cost more to build than the database took to answer.
 _REPORTED = (
-    select(Crossref.commentary_id, Passage.id, Passage.text, Document.slug, Crossref.relation)
-    .join(Passage, Passage.id == Crossref.official_id)
-    .join(Document, Document.id == Passage.document_id)
-    .where(Crossref.commentary_id.in_(_IDS), Crossref.relation != "interprets", Passage.active.is_(True))
-    .order_by(Crossref.commentary_id, Crossref.score.desc(), Passage.position)
+    "SELECT c.commentary_id, p.id, p.text, d.slug, c.relation FROM crossrefs c "
+    "JOIN passages p ON p.id = c.official_id JOIN documents d ON d.id = p.document_id "
+    "WHERE c.commentary_id IN ({marks}) AND c.relation != 'interprets' AND p.active "
+    "ORDER BY c.commentary_id, c.score DESC, p.position"
 )
+_CHUNK = 500  # ids per IN list: SQLite builds before 3.32 take at most 999 parameters
 
 
 def add_reports(session: Session, results: list[Result]) -> None:
     """Set `reports` on each commentary hit whose sentence reports an official one (one query a page)."""
-    ids = [r.id for r in results if r.kind == "commentary"]
+    ids = list(dict.fromkeys(r.id for r in results if r.kind == "commentary"))
     if not ids:
         return
     best: dict[str, dict] = {}
-    for here, pid, text, slug, relation in session.execute(_REPORTED, {"ids": ids}):
-        best.setdefault(here, {"id": pid, "document": slug, "text": text, "relation": relation})
+    conn = session.connection()
+    for i in range(0, len(ids), _CHUNK):
+        for here, pid, text, slug, relation in driver_query(conn, _REPORTED, ids[i:i + _CHUNK]):
+            best.setdefault(here, {"id": pid, "document": slug, "text": text, "relation": relation})
     for r in results:
         if r.kind == "commentary":
             r.reports = best.get(r.id)

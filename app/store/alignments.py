@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from sqlalchemy import and_, delete, insert, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from app.store.db import driver_query
 from app.store.models import Alignment, Document, Passage
@@ -50,42 +51,69 @@ def translations_of(session: Session, slugs: Iterable[str]) -> list[Document]:
     return sorted(out, key=lambda d: d.id)
 
 
-def _entry(p: Passage | None, doc: Document, confidence: float) -> dict:
+def _entry(p, doc, confidence: float) -> dict:
     return {"id": p.id if p else None, "document": doc.slug, "language": doc.language,
             "text": p.text if p else None, "confidence": round(confidence, 3)}
+
+
+class _Row(NamedTuple):
+    id: int
+    document_id: int
+    bead: int
+    original_id: str | None
+    translation_id: str | None
+    confidence: float
+
+
+class _Passage(NamedTuple):
+    id: str
+    text: str
+    document_id: int
+
+
+class _Doc(NamedTuple):
+    id: int
+    slug: str
+    language: str | None
+
+
+_ROW = "SELECT id, document_id, bead, original_id, translation_id, confidence FROM alignments"
+
+
+def _read(conn, sql: str, values, kind=tuple) -> list:
+    """`sql` over `values` (each {marks} takes all of a chunk), a chunk at a time, rows as `kind`."""
+    values, step = sorted(set(values)), _CHUNK // sql.count("{marks}")
+    return [kind(*r) for i in range(0, len(values), step) for r in driver_query(conn, sql, values[i:i + step])]
 
 
 def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
     """Each passage's counterparts: in its original (for a translation's sentence), in every
     translation (for an original's), and in the other translations of the same original.
-    A sentence a translation leaves out gives an entry of that translation with id and text None."""
+    A sentence a translation leaves out gives an entry of that translation with id and text None.
+
+    Plain SQL through the driver: every search page asks, and building ORM objects for the rows
+    cost several times what the database took to find them."""
     if not ids:
         return {}
-    # Most searches find no sentence with counterparts: a plain query says so in a tenth of what
-    # the ORM query below costs (every search asks).
-    if not driver_query(session.connection(), "SELECT 1 FROM alignments WHERE original_id IN ({marks}) "
-                        "OR translation_id IN ({marks}) LIMIT 1", ids):
+    conn = session.connection()
+    mine = _read(conn, f"{_ROW} WHERE original_id IN ({{marks}}) OR translation_id IN ({{marks}})", ids, _Row)
+    if not mine:  # most searches: no sentence with counterparts
         return {}
     out: dict[str, list[dict]] = defaultdict(list)
-    mine = list(session.scalars(select(Alignment).where(
-        or_(Alignment.original_id.in_(ids), Alignment.translation_id.in_(ids)))))
-    if not mine:
-        return {}
     keys = {(a.document_id, a.bead) for a in mine}
     originals = {a.original_id for a in mine if a.original_id}
-    # Every row of the beads involved, and every translation's rows for the originals concerned;
-    # only those rows, not the whole of each translation (a search page asks for many documents).
-    rows = [a for a in session.scalars(select(Alignment).where(or_(
-        and_(Alignment.document_id.in_({k[0] for k in keys}), Alignment.bead.in_({k[1] for k in keys})),
-        Alignment.original_id.in_(originals))))
-        if (a.document_id, a.bead) in keys or a.original_id in originals]
+    # Every row of the beads involved, and every translation's rows for the originals concerned.
+    found = {a.id: a for a in _read(conn, f"{_ROW} WHERE document_id IN ({{marks}})", {k[0] for k in keys}, _Row)
+             if (a.document_id, a.bead) in keys}
+    found.update((a.id, a) for a in _read(conn, f"{_ROW} WHERE original_id IN ({{marks}})", originals, _Row))
+    rows = [found[i] for i in sorted(found)]
     pids = {x for a in rows for x in (a.original_id, a.translation_id) if x}
-    passages = {p.id: p for p in session.scalars(select(Passage).where(Passage.id.in_(pids), Passage.active.is_(True)))}
-    docs = {d.id: d for d in session.scalars(select(Document).where(
-        Document.id.in_({a.document_id for a in rows} | {p.document_id for p in passages.values()}),
-        Document.status == "active"))}
-    by_bead: dict[tuple[int, int], list[Alignment]] = defaultdict(list)
-    by_original: dict[str, list[Alignment]] = defaultdict(list)
+    passages = {p.id: p for p in _read(conn, "SELECT id, text, document_id FROM passages WHERE active AND id IN ({marks})",
+                                       pids, _Passage)}
+    docs = {d.id: d for d in _read(conn, "SELECT id, slug, language FROM documents WHERE status = 'active' AND id IN ({marks})",
+                                   {a.document_id for a in rows} | {p.document_id for p in passages.values()}, _Doc)}
+    by_bead: dict[tuple[int, int], list[_Row]] = defaultdict(list)
+    by_original: dict[str, list[_Row]] = defaultdict(list)
     for a in rows:
         if a.document_id in docs:
             by_bead[(a.document_id, a.bead)].append(a)
@@ -94,7 +122,7 @@ def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
     wanted = set(ids)
     seen: set[tuple[str, str | None, str]] = set()
 
-    def add(pid: str, p: Passage | None, doc: Document, confidence: float) -> None:
+    def add(pid: str, p: _Passage | None, doc: _Doc, confidence: float) -> None:
         key = (pid, p.id if p else None, doc.slug)
         if key not in seen and (p is None or p.id != pid):
             seen.add(key)

@@ -14,6 +14,9 @@ from app.ingest.pipeline import run
 from app.web.app import create_app
 from tests.helpers import SEEDS, fresh_database_url
 
+# The aligned sentences are read in plain SQL: run on PostgreSQL too.
+pytestmark = pytest.mark.pg
+
 ZH = Path(__file__).resolve().parent.parent / "data" / "zh"
 ORIGINAL = "state-council-ai-2025-zh"
 CLOSE = "state-council-ai-2025-en-close"

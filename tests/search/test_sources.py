@@ -16,6 +16,9 @@ from app.store.reads import current_version
 from app.web.app import create_app
 from tests.helpers import OFFICIAL, SEEDS, TEST_DATA, passage_containing
 
+# Plain SQL reads (the reported sentence, the aligned ones) run on PostgreSQL too.
+pytestmark = pytest.mark.pg
+
 SOURCE_FIRST = TEST_DATA / "source_first"
 TWO_LEADS = TEST_DATA / "two_leads"
 FERRY = "operators must keep a licensed pilot aboard every autonomous ferry during its first two hundred hours of service"
