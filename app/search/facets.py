@@ -1,8 +1,8 @@
 """Facets over a whole result set by theme and by year, each a filter the page can add.
 
-Themes are not a column of the version's table (a sentence has several), so each theme's posting
-list on the `themes` field (read once per index version and shared, as for words) is counted
-against a mask of the hits: a few array look-ups per theme, whatever the number of hits.
+Themes are not a column of the version's table (a sentence has several), so the themes' posting
+lists on the `themes` field are read once per index version into one table of (sentence, theme)
+pairs sorted by sentence, and a query's hits are looked up in it all at once.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from app.search.context import Context
 
 THEMES_SHOWN = 20  # the largest themes a result set lists
 _THEME_SLUGS: OrderedDict = OrderedDict()  # index key -> the theme slugs its sentences carry
+_THEME_TABLES: OrderedDict = OrderedDict()  # index key -> its (sentence, theme) pairs (see _theme_table)
 _KEPT = 3
 _LOCK = threading.Lock()
 
@@ -36,24 +37,43 @@ def _theme_slugs(ctx: Context) -> list[str]:
     return found
 
 
+def _theme_table(ctx: Context) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The version's theme slugs, and every (sentence, theme) pair as two arrays sorted by docnum:
+    the sentences' docnums and the index of their theme in the slugs. Built once per version."""
+    with _LOCK:
+        found = _THEME_TABLES.get(ctx.key)
+    if found is None:
+        slugs = _theme_slugs(ctx)
+        lists = [np.frombuffer(ctx.postings("themes", slug), dtype=np.int32) for slug in slugs]
+        ids = np.concatenate(lists) if lists else np.zeros(0, dtype=np.int32)
+        codes = np.repeat(np.arange(len(slugs), dtype=np.int32), [len(x) for x in lists])
+        order = np.argsort(ids, kind="stable")
+        found = (slugs, ids[order], codes[order])
+        with _LOCK:
+            _THEME_TABLES[ctx.key] = found
+            while len(_THEME_TABLES) > _KEPT:
+                _THEME_TABLES.popitem(last=False)
+    return found
+
+
 def theme_counts(ctx: Context, docnums: list[int]) -> dict[str, int]:
     """Hits per theme, the largest first (ties by slug), at most THEMES_SHOWN; themes with none left out."""
     if not docnums:
         return {}
-    # Each hit looked up in each theme's posting list (sorted by docnum): a binary search per
-    # hit, where marking the hits and reading every posting costs the length of the list.
+    slugs, ids, codes = _theme_table(ctx)
+    # Each hit's run of (sentence, theme) pairs found by binary search, and the themes of all the
+    # runs counted at once: a few array operations per query, however many themes there are.
     hits = np.unique(np.asarray(docnums, dtype=np.int32))
-    counts = []
-    for slug in _theme_slugs(ctx):
-        ids = np.frombuffer(ctx.postings("themes", slug), dtype=np.int32)
-        if not len(ids):
-            continue
-        at = np.minimum(np.searchsorted(ids, hits), len(ids) - 1)
-        n = int(np.count_nonzero(ids[at] == hits))
-        if n:
-            counts.append((slug, n))
-    counts.sort(key=lambda c: (-c[1], c[0]))
-    return dict(counts[:THEMES_SHOWN])
+    lo, hi = np.searchsorted(ids, hits, "left"), np.searchsorted(ids, hits, "right")
+    lengths = hi - lo
+    total = int(lengths.sum())
+    if not total:
+        return {}
+    at = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    counts = np.bincount(codes[at], minlength=len(slugs))
+    found = [(slugs[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()]
+    found.sort(key=lambda c: (-c[1], c[0]))
+    return dict(found[:THEMES_SHOWN])
 
 
 def year_counts(ctx: Context, docnums: list[int]) -> dict[str, int]:
