@@ -191,10 +191,14 @@ def tokens(text: str) -> tuple[list[Tok], set[int]]:
     return out, gaps
 
 
+# A quote is compared with every close candidate, so its words are found once; read only after.
+_tokens_once = lru_cache(maxsize=256)(tokens)
+
+
 def compare(quote: str, source: str) -> Comparison:
     """Every word of both sides in order, each op same, added (quote only), removed (source only)
     or changed (both), and the meaning-bearing changes among them."""
-    q, gaps = tokens(quote)
+    q, gaps = _tokens_once(quote)
     s, _ = tokens(source)
     out = Comparison()
 
