@@ -26,6 +26,13 @@ def version_dir(root: Path, version: int) -> Path:
     return root / f"v{version:06d}"
 
 
+def open_for_search(folder: Path):
+    """An index version opened for reading: through the shortcuts' pread files when they are on."""
+    if whoosh_fast.enabled():
+        return whoosh_fast.open_dir(str(folder))
+    return whoosh_index.open_dir(str(folder))
+
+
 def start_version(root: Path, previous: int | None, version: int) -> tuple[Path, bool]:
     """Create the folder for `version`, seeded from `previous` when it can be updated in place.
 
@@ -252,7 +259,7 @@ class Searchers:
                     break
                 self._cond.wait()
         try:  # opened outside the lock: it reads files
-            return whoosh_index.open_dir(str(folder)).searcher()
+            return open_for_search(folder).searcher()
         except BaseException:
             with self._cond:
                 self._open[version] -= 1
@@ -287,7 +294,7 @@ class Searchers:
                 return None
             for old in list(self._solo):
                 self._solo.pop(old).close()
-            self._solo[version] = whoosh_index.open_dir(str(folder)).searcher()
+            self._solo[version] = open_for_search(folder).searcher()
         return self._solo[version]
 
     def open_count(self) -> int:

@@ -194,3 +194,37 @@ def test_a_search_context_reads_the_same_both_ways(public, seed_index):
     fast = reads()
     public(False)
     assert reads() == fast and fast[2] and fast[3][0]
+
+
+
+@pytest.mark.parametrize("which", ["seed", "split"])
+def test_an_index_opened_with_pread_files_reads_the_same_as_whoosh_opens_it(which, seed_index, split_index, tmp_path):
+    """Searchers open index versions through whoosh_fast.open_dir, whose files answer random
+    reads with pread: every stored field, posting (through Whoosh's own matchers, segment by
+    segment) and column value must be what Whoosh's own open_dir gives."""
+    from whoosh import index as whoosh_index
+    from whoosh.reading import TermNotFound
+
+    folder = postings._folder(seed_index[1].reader().leaf_readers()[0][0]) if which == "seed" else str(tmp_path)
+
+    def everything(ix) -> tuple:
+        with ix.searcher() as s:
+            reader = s.reader()
+            n = reader.doc_count_all()
+            stored = [None if reader.is_deleted(d) else reader.stored_fields(d) for d in range(n)]
+            posts = {}
+            for i, (leaf, _) in enumerate(reader.leaf_readers()):
+                for f, w in _terms(reader):
+                    try:
+                        posts[(i, f, w)] = postings._public_leaf_postings(leaf, f, w, True)
+                    except TermNotFound:
+                        pass
+            cols = {name: [reader.column_reader(name, translate=False)[d] for d in range(n)]
+                    for name in ("norm", "kind", "doc") if reader.has_column(name)}
+            return stored, posts, cols
+
+    whoosh_fast.CALLS.clear()
+    fast = everything(whoosh_fast.open_dir(folder))
+    assert whoosh_fast.CALLS["open_dir"] == 1
+    assert everything(whoosh_index.open_dir(folder)) == fast
+    assert any(fast[0]) and any(ids for ids, _ in fast[1].values()) and fast[2]["norm"]
