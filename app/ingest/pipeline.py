@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,12 +33,10 @@ from app.ingest.sources import Collected, SourceError, collect, load_known, save
 PIPELINE = "4"
 PAUSE_ENV = "POLICY_ARCHIVE_TEST_PAUSE_AT"  # test hook: parse | store | enrich | index | switch
 KNOWN_SOURCES = "sources.json"  # in the data folder: see _known_sources
-# Of a large index build, the part the child process indexes (see _enrich_and_index). The
-# child starts writing its segment as soon as it has its share, while this process enriches;
-# then this process indexes the rest. This share has both finish at about the same time in a
-# large build; with a smaller one the child sits idle while this process indexes long after
-# enrichment. (With the Whoosh shortcuts off there is no child, and this process indexes all.)
-CHILD_SHARE = 0.8
+# Of a large index build, the part the child process indexes (see _enrich_and_index), chosen
+# so both finish at about the same time in a large build: with less, the child sits idle while
+# this process indexes long after enrichment. (Shortcuts off: no child, this process does all.)
+CHILD_SHARE = 0.9
 
 
 class IngestError(Exception):
@@ -164,10 +162,8 @@ def _heap_kept():
     """Within the block, objects alive at each gc.freeze() are left out of later collections.
 
     The session keeps every stored passage's ORM state until the commit (hundreds of MB at
-    10,000 documents), and each full collection of the cyclic GC walked all of it again:
-    37 collections, 9.5 s of one ingest. _sync freezes what it has built as it goes; the
-    objects are handed back to the collector when the block ends.
-    """
+    10,000 documents), which each full collection of the cyclic GC walked again. _sync freezes
+    what it has built as it goes; the objects go back to the collector when the block ends."""
     try:
         yield
     finally:
@@ -265,10 +261,13 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     session.flush()
     _carry_over_renamed(session)
     alignment.realign(session, changed, retired)  # translations with their originals, sentence by sentence
-    summary.novelty = novelty_stage.update(session, changed, retired, new_version, reprocess_all, progress)
     gc.freeze()
 
+    def novelty() -> None:  # what is new in each statement (#20): needs the stored texts only
+        summary.novelty = novelty_stage.update(session, changed, retired, new_version, reprocess_all, progress)
+
     if not changed and not retired and not themes_changed:
+        novelty()  # an archive from before novelty was kept gets it even with nothing else to do
         summary.documents = _count_documents(session) if add else len(wanted)
         summary.sentences = _count_sentences(session)
         return summary  # nothing to do: no new version, readers keep the current one
@@ -285,7 +284,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     total = sum(d.sentence_count for d in docs)
     build = index.Build(folder, remove, total)
     try:
-        _enrich_and_index(session, taxonomy, work, docs, build, progress)
+        _enrich_and_index(session, taxonomy, work, docs, build, progress, meanwhile=novelty)
     except BaseException:
         build.cancel()
         raise
@@ -298,15 +297,16 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
 
 
 def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[Document],
-                      build: index.Build, progress: Progress) -> None:
+                      build: index.Build, progress: Progress, meanwhile: Callable[[], None] = lambda: None) -> None:
     """Finish enriching and write the index, the two overlapped on two cores.
 
     A document's index records are final once its themes are: commentary (themed from its own
-    headings, first of all, a batch at a time) and documents the ingest does not touch at once,
-    each official text as soon as enrichment reaches it. While this process enriches, the index child takes final
-    documents, up to CHILD_SHARE of all sentences (a fixed share, not one balanced by timing,
-    so the same sources give the same document numbers in every run), and writes its segment
-    as soon as it has them; this process indexes the rest when enrichment is over.
+    headings, first of all, a batch at a time) and untouched documents at once, each official
+    text as soon as enrichment reaches it. While this process enriches, the index child takes
+    final documents, up to CHILD_SHARE of all sentences (fixed, not balanced by timing, so the
+    same sources give the same document numbers), writing its segment once it has them; this
+    process indexes the rest after enrichment. `meanwhile` (the novelty stage, which neither
+    needs) runs once the child has the commentaries, rather than with the second core idle.
     """
     touched = {d.slug for d in work.touched}
     waiting = {d.slug: d for d in docs if d.kind != "commentary" and d.slug in touched}
@@ -324,6 +324,7 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
             tick(len(batch))
         for doc in to_theme.values():  # none expected: every touched commentary is active, so in `first`
             enrich.theme(session, taxonomy, doc, work.passages)
+    meanwhile()
     if build.parallel and sent >= budget:
         build.ahead_done()
     later: list[Document] = []
@@ -372,9 +373,8 @@ def _count_documents(session: Session) -> int:
 
 
 def _count_sentences(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Passage).where(Passage.active.is_(True), Passage.kind != "heading")
-    ) or 0
+    return session.scalar(select(func.count()).select_from(Passage).where(
+        Passage.active.is_(True), Passage.kind != "heading")) or 0
 
 
 def _index_fields(session: Session, docs: list[Document]):
