@@ -35,13 +35,13 @@ def verbatim_docs(ctx: Context, words: list[str], cap: int | None = None, *, fil
     cands = ctx.postings("plain", rare[0])
     if len(words) > 1 and len(cands) > EXACT_DIRECT:
         read = dfs[rare[0]]
-        narrowed = set(cands)
+        narrowed = np.frombuffer(cands, dtype=np.int32)
         for w in rare[1:]:  # rarest first, until few enough or the budget is spent
             if len(narrowed) <= EXACT_DIRECT or read + dfs[w] > INTERSECT_BUDGET:
                 break
-            narrowed.intersection_update(ctx.postings("plain", w))
+            narrowed = within(narrowed, np.frombuffer(ctx.postings("plain", w), dtype=np.int32))
             read += dfs[w]
-        cands = sorted(narrowed)
+        cands = narrowed.tolist()
     if filtered and ctx.filtered:
         cands = [d for d in cands if ctx.accepts(d)]
     if len(words) == 1:  # one word: each posting is verbatim
@@ -60,6 +60,15 @@ def verbatim_docs(ctx: Context, words: list[str], cap: int | None = None, *, fil
     if ranked and complete:
         out = order(ctx, out)
     return out, complete
+
+
+def within(ids: np.ndarray, postings: np.ndarray) -> np.ndarray:
+    """The docnums of `ids` that are in `postings` (both in docnum order, each docnum once): a
+    binary search of each, so a long posting list costs its logarithm, not its length."""
+    if not len(ids) or not len(postings):
+        return ids[:0]
+    at = np.minimum(np.searchsorted(postings, ids), len(postings) - 1)
+    return ids[postings[at] == ids]
 
 
 def exact_hits(ctx: Context, qwords: list[str]) -> tuple[list[int], int, bool]:
