@@ -260,14 +260,14 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
         summary.retired.append(row.slug)
     session.flush()
     _carry_over_renamed(session)
-    alignment.realign(session, changed, retired)  # translations with their originals, sentence by sentence
     gc.freeze()
 
-    def novelty() -> None:  # what is new in each statement (#20): needs the stored texts only
+    def meanwhile() -> None:  # needs the stored texts only: neither enrichment nor the index reads it
+        alignment.realign(session, changed, retired)  # translations with their originals, sentence by sentence
         summary.novelty = novelty_stage.update(session, changed, retired, new_version, reprocess_all, progress)
 
     if not changed and not retired and not themes_changed:
-        novelty()  # an archive from before novelty was kept gets it even with nothing else to do
+        meanwhile()  # an archive from before novelty was kept gets it even with nothing else to do
         summary.documents = _count_documents(session) if add else len(wanted)
         summary.sentences = _count_sentences(session)
         return summary  # nothing to do: no new version, readers keep the current one
@@ -284,7 +284,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
     total = sum(d.sentence_count for d in docs)
     build = index.Build(folder, remove, total)
     try:
-        _enrich_and_index(session, taxonomy, work, docs, build, progress, meanwhile=novelty)
+        _enrich_and_index(session, taxonomy, work, docs, build, progress, meanwhile=meanwhile)
     except BaseException:
         build.cancel()
         raise
@@ -305,8 +305,8 @@ def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[
     text as soon as enrichment reaches it. While this process enriches, the index child takes
     final documents, up to CHILD_SHARE of all sentences (fixed, not balanced by timing, so the
     same sources give the same document numbers), writing its segment once it has them; this
-    process indexes the rest after enrichment. `meanwhile` (the novelty stage, which neither
-    needs) runs once the child has the commentaries, rather than with the second core idle.
+    process indexes the rest after enrichment. `meanwhile` (alignment of translations, novelty:
+    neither needs them) runs once the child has the commentaries, not with the second core idle.
     """
     touched = {d.slug for d in work.touched}
     waiting = {d.slug: d for d in docs if d.kind != "commentary" and d.slug in touched}
