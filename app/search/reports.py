@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.search.types import Result
 from app.store.alignments import aligned_for
-from app.store.db import driver_query
+from app.store.db import driver_rows
 
 # Links from an "interprets" sentence are the commentator's reading, not a report of the text.
 # Plain SQL through the driver: every search page with a commentary hit asks, and the ORM's
@@ -21,19 +21,16 @@ _REPORTED = (
     "WHERE c.commentary_id IN ({marks}) AND c.relation != 'interprets' AND p.active "
     "ORDER BY c.commentary_id, c.score DESC, p.position"
 )
-_CHUNK = 500  # ids per IN list: SQLite builds before 3.32 take at most 999 parameters
 
 
 def add_reports(session: Session, results: list[Result]) -> None:
     """Set `reports` on each commentary hit whose sentence reports an official one (one query a page)."""
-    ids = list(dict.fromkeys(r.id for r in results if r.kind == "commentary"))
+    ids = [r.id for r in results if r.kind == "commentary"]
     if not ids:
         return
     best: dict[str, dict] = {}
-    conn = session.connection()
-    for i in range(0, len(ids), _CHUNK):
-        for here, pid, text, slug, relation in driver_query(conn, _REPORTED, ids[i:i + _CHUNK]):
-            best.setdefault(here, {"id": pid, "document": slug, "text": text, "relation": relation})
+    for here, pid, text, slug, relation in driver_rows(session.connection(), _REPORTED, ids):
+        best.setdefault(here, {"id": pid, "document": slug, "text": text, "relation": relation})
     for r in results:
         if r.kind == "commentary":
             r.reports = best.get(r.id)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from app.store.db import driver_query
+from app.store.db import driver_rows
 from app.store.models import Alignment, Document, Passage
 
 
@@ -80,10 +80,8 @@ class _Doc(NamedTuple):
 _ROW = "SELECT id, document_id, bead, original_id, translation_id, confidence FROM alignments"
 
 
-def _read(conn, sql: str, values, kind=tuple) -> list:
-    """`sql` over `values` (each {marks} takes all of a chunk), a chunk at a time, rows as `kind`."""
-    values, step = sorted(set(values)), _CHUNK // sql.count("{marks}")
-    return [kind(*r) for i in range(0, len(values), step) for r in driver_query(conn, sql, values[i:i + step])]
+def _read(conn, sql: str, values, kind) -> list:
+    return [kind(*r) for r in driver_rows(conn, sql, values)]
 
 
 def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
@@ -102,9 +100,13 @@ def aligned_for(session: Session, ids: list[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
     keys = {(a.document_id, a.bead) for a in mine}
     originals = {a.original_id for a in mine if a.original_id}
-    # Every row of the beads involved, and every translation's rows for the originals concerned.
-    found = {a.id: a for a in _read(conn, f"{_ROW} WHERE document_id IN ({{marks}})", {k[0] for k in keys}, _Row)
-             if (a.document_id, a.bead) in keys}
+    # Every row of the beads involved (only those, not the whole of each translation), and every
+    # translation's rows for the originals concerned.
+    beads: dict[int, set[int]] = defaultdict(set)
+    for doc_id, bead in keys:
+        beads[doc_id].add(bead)
+    found = {a.id: a for doc_id in sorted(beads) for a in _read(
+        conn, f"{_ROW} WHERE document_id = {int(doc_id)} AND bead IN ({{marks}})", beads[doc_id], _Row)}
     found.update((a.id, a) for a in _read(conn, f"{_ROW} WHERE original_id IN ({{marks}})", originals, _Row))
     rows = [found[i] for i in sorted(found)]
     pids = {x for a in rows for x in (a.original_id, a.translation_id) if x}

@@ -48,6 +48,16 @@ def driver_query(conn, sql: str, values: list | tuple) -> list:
                                 tuple(values) * sql.count("{marks}")).all()
 
 
+DRIVER_CHUNK = 500  # parameters per statement: SQLite builds before 3.32 take at most 999
+
+
+def driver_rows(conn, sql: str, values) -> list:
+    """driver_query over any number of distinct `values`, in chunks that keep every statement
+    within DRIVER_CHUNK parameters (each {marks} takes the whole chunk); the rows of all chunks."""
+    values, step = sorted(set(values)), DRIVER_CHUNK // sql.count("{marks}")
+    return [r for i in range(0, len(values), step) for r in driver_query(conn, sql, values[i:i + step])]
+
+
 def make_engine(settings: Settings, *, create: bool = True) -> Engine:
     """An engine for the settings' database; SQLite gets WAL and real transactions.
 
