@@ -297,7 +297,7 @@ def _sync(session: Session, settings: Settings, collected: Collected, taxonomy, 
 
 
 def _enrich_and_index(session: Session, taxonomy, work: enrich.Plan, docs: list[Document],
-                      build: index.Build, progress: Progress, meanwhile: Callable[[], None] = lambda: None) -> None:
+                      build: index.Build, progress: Progress, meanwhile: Callable[[], None]) -> None:
     """Finish enriching and write the index, the two overlapped on two cores.
 
     A document's index records are final once its themes are: commentary (themed from its own

@@ -15,7 +15,6 @@ import numpy as np
 from app.search.context import Context
 
 THEMES_SHOWN = 20  # the largest themes a result set lists
-_THEME_SLUGS: OrderedDict = OrderedDict()  # index key -> the theme slugs its sentences carry
 _THEME_TABLES: OrderedDict = OrderedDict()  # index key -> its (sentence, theme) pairs (see _theme_table)
 _KEPT = 3
 _LOCK = threading.Lock()
@@ -23,18 +22,10 @@ _LOCK = threading.Lock()
 
 def _theme_slugs(ctx: Context) -> list[str]:
     """The themes any sentence of this index version carries (its `themes` field's terms)."""
-    with _LOCK:
-        found = _THEME_SLUGS.get(ctx.key)
-    if found is None:
-        try:
-            found = sorted(t.decode("utf-8") if isinstance(t, bytes) else t for t in ctx.reader.field_terms("themes"))
-        except Exception:  # noqa: BLE001 - an index without themes
-            found = []
-        with _LOCK:
-            _THEME_SLUGS[ctx.key] = found
-            while len(_THEME_SLUGS) > _KEPT:
-                _THEME_SLUGS.popitem(last=False)
-    return found
+    try:
+        return sorted(t.decode("utf-8") if isinstance(t, bytes) else t for t in ctx.reader.field_terms("themes"))
+    except Exception:  # noqa: BLE001 - an index without themes
+        return []
 
 
 def _theme_table(ctx: Context) -> tuple[list[str], np.ndarray, np.ndarray]:
