@@ -7,7 +7,6 @@ archive without Chinese never pays for them.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -77,17 +76,11 @@ def fold(text: str) -> str:
     return spaced(to_simplified(unicodedata.normalize("NFKC", text)))
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba  # lazy: see the module docstring
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 def words(text: str) -> list[tuple[str, int, int]]:
     """jieba's words of a run of Chinese text (already folded), with character offsets."""
-    return [(w, start, end) for w, start, end in _jieba().tokenize(text) if w.strip()]
+    from app.text import zh_words  # lazy: see the module docstring
+
+    return [(w, start, end) for w, start, end in zh_words.tokenizer().tokenize(text) if w.strip()]
 
 
 def split_dateline(text: str) -> tuple[str | None, str]:
