@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 from importlib import resources
 
 import pytest
@@ -17,7 +16,7 @@ def test_the_table_and_wordnets_licence_ship_in_the_package():
     assert "WordNet 3.0 Copyright 2006 by Princeton University" in data.joinpath("WORDNET-LICENSE").read_text()
     text = gzip.decompress(data.joinpath("lexicon.tsv.gz").read_bytes()).decode("utf-8")
     assert "WORDNET-LICENSE" in text.splitlines()[0]
-    lex = lexicon_module.read_table(io.StringIO(text))
+    lex = lexicon_module.read_table(text)
     assert len(lex.synsets) > 50_000 and len(lex.antonyms) > 10_000
 
 
@@ -31,7 +30,7 @@ def test_the_build_scripts_lines_read_back_as_the_same_table():
     spec.loader.exec_module(build)
     table = {"source": "WordNet 3.0, see WORDNET-LICENSE", "synsets": {"rapid": [7, 9], "fast": [9]},
              "antonyms": [["rapid", "slow"]], "derived": [["rapid", "rapidly"]], "exceptions": {"went": "go"}}
-    lex = lexicon_module.read_table(io.StringIO(build.encode(table).decode("utf-8")))
+    lex = lexicon_module.read_table(build.encode(table).decode("utf-8"))
     assert lex.synonyms("rapid", "fast") and not lex.synonyms("rapid", "went")
     assert lex.opposites("slow", "rapid") and lex.related_forms("rapidly", "rapid")
     assert lex.lemmas("went") == {"went", "go"}
@@ -70,3 +69,18 @@ def test_known_forms_of_one_word(a, b):
 def test_unrelated_words_are_neither(a, b):
     lex = lexicon()
     assert not lex.synonyms(a, b) and not lex.related_forms(a, b)
+
+
+def test_the_compact_table_answers_as_the_plain_lines_do():
+    data = resources.files("app.text").joinpath("data/lexicon.tsv.gz").read_bytes()
+    lines = [line.split("\t") for line in gzip.decompress(data).decode("utf-8").splitlines() if not line.startswith("#")]
+    lex = lexicon()
+    synsets = {a: tuple(int(n) for n in b.split()) for tag, a, b in lines if tag == "s"}
+    assert len(lex.synsets) == len(synsets)
+    assert all(lex.synsets.get(word) == numbers for word, numbers in synsets.items())
+    assert lex.synsets.get("no-such-word") == () and "no-such-word" not in lex.synsets
+    for tag, pairs in (("a", lex.antonyms), ("d", lex.derived)):
+        plain = {(a, b) for t, a, b in lines if t == tag}
+        assert set(pairs) == plain and len(pairs) == len(plain)
+        assert all(pair in pairs for pair in plain) and ("slow", "no-such-word") not in pairs
+    assert lex.exceptions == {a: b for tag, a, b in lines if tag == "e"}
