@@ -7,8 +7,8 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from feedgen.feed import FeedGenerator
 from sqlalchemy import select
 
 from app.store import browse
@@ -16,6 +16,9 @@ from app.store import browse
 from app.web import urls
 from app.store.models import Document, Passage, Theme
 from app.store.reads import crossrefs_for, themes_for
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 COLUMNS = [
     "id", "document", "kind", "title", "date", "publisher", "unit", "position", "section", "text",
@@ -105,6 +108,8 @@ def batch_records(session, batch) -> Iterator[dict]:
 
 
 def _feed(base: str, path: str, title: str, subtitle: str) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator  # with lxml about 10 MB, loaded by a worker's first feed only
+
     fg = FeedGenerator()
     fg.id(urls.absolute(base, path))
     fg.title(title)
