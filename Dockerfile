@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    POLICY_ARCHIVE_DATA=/data
+    POLICY_ARCHIVE_DATA=/data \
+    POLICY_ARCHIVE_CACHE_DIR=/data/cache
 
 RUN groupadd --system --gid 10001 archive \
  && useradd --system --uid 10001 --gid archive --home-dir /app --shell /usr/sbin/nologin archive \
