@@ -110,7 +110,12 @@ def cache_dir() -> Path:
     """Where the built trie is kept: $POLICY_ARCHIVE_CACHE_DIR, else the user's cache directory."""
     if os.environ.get("POLICY_ARCHIVE_CACHE_DIR"):
         return Path(os.environ["POLICY_ARCHIVE_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError):  # no home directory (a service user): the system's temp folder
+            base = tempfile.gettempdir()
     return Path(base) / "policy-archive"
 
 

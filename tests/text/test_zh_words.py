@@ -121,3 +121,17 @@ def test_a_bad_dictionary_line_is_named(tmp_path):
     bad.write_text("数据 100 n\n资源 lots n\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"dict\.txt at line 2"):
         zh_words.build(bad)
+
+
+def test_without_a_home_directory_the_cache_goes_to_the_temp_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("POLICY_ARCHIVE_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(zh_words.Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(zh_words.tempfile, "gettempdir", lambda: str(tmp_path))
+    assert zh_words.cache_dir() == tmp_path / "policy-archive"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert zh_words.cache_dir() == tmp_path / "xdg" / "policy-archive"
