@@ -202,4 +202,8 @@ def tokenizer():
         return jieba.dt
     f = jieba.dt.get_dict_file()
     f.close()
-    return trie_tokenizer(load(Path(f.name), cache_dir()))
+    try:
+        return trie_tokenizer(load(Path(f.name), cache_dir()))
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, jieba's own dictionary cuts the same words
+        log_.warning("jieba trie unavailable (%s): using jieba's own dictionary", exc)
+        return jieba.dt

@@ -135,3 +135,16 @@ def test_without_a_home_directory_the_cache_goes_to_the_temp_folder(monkeypatch,
     assert zh_words.cache_dir() == tmp_path / "policy-archive"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert zh_words.cache_dir() == tmp_path / "xdg" / "policy-archive"
+
+
+def test_a_trie_that_cannot_be_built_leaves_jiebas_own_tokenizer(monkeypatch, caplog):
+    def broken(path, directory):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(zh_words, "load", broken)
+    zh_words.tokenizer.cache_clear()
+    try:
+        assert zh_words.tokenizer() is jieba.dt
+        assert "jieba trie unavailable" in caplog.text
+    finally:
+        zh_words.tokenizer.cache_clear()
